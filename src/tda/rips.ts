@@ -1,0 +1,97 @@
+import { buildFiltration, type Filtration } from "./rips/filtration.ts";
+import { checkModulus } from "./rips/modular.ts";
+import { RipsReducer } from "./rips/reducer.ts";
+import { TdaInputError, type Interval, type PersistenceResult, type RipsInput, type RipsOptions } from "./types.ts";
+
+const MAX_DIM = 8;
+
+function checkOptions(maxDim: number, modulus: number): void {
+  if (!Number.isInteger(maxDim) || maxDim < 0 || maxDim > MAX_DIM) {
+    throw new TdaInputError(`maxDim ${maxDim} must be an integer from 0 to ${MAX_DIM}`);
+  }
+  checkModulus(modulus);
+}
+
+/**
+ * Persistence intervals of the Vietoris–Rips filtration of `input`, per dimension up to
+ * `maxDim`: the barcodes Ripser 1.2.1 computes (distances as 32-bit floats, threshold by
+ * default the enclosing radius, coefficients in Z/p). Intervals of zero length are left
+ * out; a class that never dies has death Infinity.
+ */
+export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): PersistenceResult & { n: number; valueRange: [number, number] } {
+  const { maxDim = 1, modulus = 2, cocycles = false } = options;
+  checkOptions(maxDim, modulus);
+  const f = buildFiltration(input, options.threshold);
+  const reducer = new RipsReducer(f, maxDim, modulus, cocycles, options.onProgress);
+  reducer.run();
+  const result: PersistenceResult & { n: number; valueRange: [number, number] } = {
+    diagrams: reducer.intervals,
+    threshold: f.threshold,
+    n: f.n,
+    valueRange: f.valueRange,
+  };
+  if (cocycles) result.cocycles = reducer.cocycles;
+  return result;
+}
+
+/**
+ * Persistence in dimensions 1…maxDim of a window whose distances and sorted edges the
+ * caller keeps incrementally. `lower` is the compressed lower-triangular matrix (pair
+ * i > j at i(i-1)/2 + j) of 32-bit distances; `sortedEdges` lists the edge indices with
+ * distance ≤ threshold by distance ascending, ties by larger index first. Returns
+ * diagrams 1…maxDim (entry 0 is empty: the caller maintains H0 itself).
+ */
+export function persistenceAboveZero(
+  n: number,
+  lower: Float32Array,
+  threshold: number,
+  sortedEdges: ArrayLike<number>,
+  options: { maxDim: number; modulus?: number },
+): Interval[][] {
+  const { maxDim, modulus = 2 } = options;
+  checkOptions(maxDim, modulus);
+  const f = filtrationFromSortedEdges(n, lower, threshold, sortedEdges);
+  const reducer = new RipsReducer(f, maxDim, modulus, false);
+  reducer.run();
+  reducer.intervals[0] = [];
+  return reducer.intervals;
+}
+
+/** Ranks straight from edges already in filtration order: no sort. */
+function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>): Filtration {
+  const m = sortedEdges.length;
+  const values = new Float32Array(m);
+  let distinct = 0;
+  for (let k = 0; k < m; k++) {
+    const d = lower[sortedEdges[k]];
+    if (distinct === 0 || values[distinct - 1] !== d) values[distinct++] = d;
+  }
+  const ranksOfValues = values.slice(0, distinct);
+  const dense = new Int32Array(n * n).fill(distinct);
+  let rank = -1;
+  let last = NaN;
+  for (let k = 0; k < m; k++) {
+    const e = sortedEdges[k];
+    const d = lower[e];
+    if (d !== last) {
+      rank++;
+      last = d;
+    }
+    // Edge index e = i(i-1)/2 + j with i > j.
+    const i = Math.floor((1 + Math.sqrt(1 + 8 * e)) / 2);
+    const j = e - (i * (i - 1)) / 2;
+    dense[i * n + j] = rank;
+    dense[j * n + i] = rank;
+  }
+  return {
+    n,
+    threshold,
+    values: ranksOfValues,
+    infinite: distinct,
+    dense,
+    offsets: null,
+    neighbors: null,
+    neighborRanks: null,
+    valueRange: [distinct ? ranksOfValues[0] : 0, distinct ? ranksOfValues[distinct - 1] : 0],
+  };
+}

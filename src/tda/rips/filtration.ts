@@ -1,0 +1,287 @@
+import { TdaInputError, type RipsInput } from "../types.ts";
+
+/**
+ * The Rips filtration's 1-skeleton, with every edge length replaced by its rank among the
+ * distinct lengths up to the threshold: the reduction compares integers, and lengths
+ * come back through `values[rank]`. Pairs beyond the threshold have rank `infinite`.
+ *
+ * Stored dense (an n×n rank matrix) when the graph is dense and n small, else as
+ * neighbour lists (CSR) sorted by decreasing vertex.
+ */
+export interface Filtration {
+  n: number;
+  threshold: number;
+  values: Float32Array;
+  infinite: number;
+  dense: Int32Array | null;
+  offsets: Int32Array | null;
+  neighbors: Int32Array | null;
+  neighborRanks: Int32Array | null;
+  /** Smallest and largest distance in the input, as Ripser reports them. */
+  valueRange: [number, number];
+}
+
+const DENSE_MAX_N = 4096;
+const MAX_LOWER_ENTRIES = 2 ** 28;
+
+/** Ripser's float arithmetic: each difference, square and sum rounded to 32 bits. */
+export function euclideanFloat32(points: ArrayLike<number>, dimension: number, a: number, b: number): number {
+  const fr = Math.fround;
+  let sum = 0;
+  const oa = a * dimension;
+  const ob = b * dimension;
+  for (let k = 0; k < dimension; k++) {
+    const d = fr(points[oa + k] - points[ob + k]);
+    sum = fr(sum + fr(d * d));
+  }
+  return fr(Math.sqrt(sum));
+}
+
+/** The enclosing radius of a lower-triangular matrix: min over points of the max distance to the others. */
+export function enclosingRadius(n: number, lower: ArrayLike<number>): number {
+  if (n <= 1) return 0;
+  const rowMax = new Float64Array(n);
+  let e = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const d = lower[e++];
+      if (d > rowMax[i]) rowMax[i] = d;
+      if (d > rowMax[j]) rowMax[j] = d;
+    }
+  }
+  let r = Infinity;
+  for (let i = 0; i < n; i++) if (rowMax[i] < r) r = rowMax[i];
+  return r;
+}
+
+function checkThreshold(threshold: number | undefined): void {
+  if (threshold !== undefined && (Number.isNaN(threshold) || threshold < 0)) {
+    throw new TdaInputError(`threshold ${threshold} must be a non-negative number`);
+  }
+}
+
+/** Builds the filtration of any `RipsInput` up to `threshold` (default: the enclosing radius, or ∞ for sparse input). */
+export function buildFiltration(input: RipsInput, threshold?: number): Filtration {
+  checkThreshold(threshold);
+  if (Array.isArray(input)) return buildFiltration(pointsFromRows(input), threshold);
+  switch (input.type) {
+    case "points":
+      return fromPoints(input.points, input.dimension, threshold);
+    case "lower":
+      return fromLower(input.n, toFloat32Lower(input.n, input.distances), threshold);
+    case "sparse":
+      return fromSparse(input.n, input.i, input.j, input.d, threshold ?? Infinity);
+    default:
+      throw new TdaInputError(`unknown input type ${JSON.stringify((input as { type?: unknown }).type)}`);
+  }
+}
+
+function pointsFromRows(rows: number[][]): RipsInput {
+  const dimension = rows.length > 0 ? rows[0].length : 0;
+  const points = new Float64Array(rows.length * dimension);
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== dimension) {
+      throw new TdaInputError(`point ${i} has ${Array.isArray(row) ? row.length : 0} coordinates, point 0 has ${dimension}`);
+    }
+    points.set(row, i * dimension);
+  });
+  return { type: "points", points, dimension };
+}
+
+function checkFinite(value: number, what: () => string): void {
+  if (!Number.isFinite(value)) throw new TdaInputError(`${what()} is ${value}, not a finite number`);
+}
+
+function fromPoints(points: ArrayLike<number>, dimension: number, threshold?: number): Filtration {
+  if (!Number.isInteger(dimension) || dimension < 1) throw new TdaInputError(`point dimension ${dimension} must be a positive integer`);
+  if (points.length % dimension !== 0) throw new TdaInputError(`${points.length} coordinates do not split into points of dimension ${dimension}`);
+  const n = points.length / dimension;
+  const coords = new Float32Array(points.length);
+  for (let k = 0; k < points.length; k++) {
+    checkFinite(points[k], () => `coordinate ${k % dimension} of point ${Math.floor(k / dimension)}`);
+    coords[k] = points[k];
+  }
+  if (threshold !== undefined && threshold !== Infinity && n > DENSE_MAX_N) {
+    // Large cloud with a threshold: keep only the pairs within it.
+    const t = Math.fround(threshold);
+    const is: number[] = [];
+    const js: number[] = [];
+    const ds: number[] = [];
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const d = euclideanFloat32(coords, dimension, i, j);
+        if (d <= t) {
+          is.push(i);
+          js.push(j);
+          ds.push(d);
+        }
+      }
+    }
+    return fromSparse(n, is, js, ds, threshold);
+  }
+  checkLowerSize(n);
+  const lower = new Float32Array((n * (n - 1)) / 2);
+  let e = 0;
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) lower[e++] = euclideanFloat32(coords, dimension, i, j);
+  return fromLower(n, lower, threshold);
+}
+
+function checkLowerSize(n: number): void {
+  if ((n * (n - 1)) / 2 > MAX_LOWER_ENTRIES) {
+    throw new TdaInputError(
+      `${n} points need ${(n * (n - 1)) / 2} pairwise distances: too large for memory; give a threshold or a sparse distance matrix`,
+    );
+  }
+}
+
+function toFloat32Lower(n: number, distances: ArrayLike<number>): Float32Array {
+  if (!Number.isInteger(n) || n < 0) throw new TdaInputError(`matrix size ${n} must be a non-negative integer`);
+  checkLowerSize(n);
+  const expected = (n * (n - 1)) / 2;
+  if (distances.length !== expected) {
+    throw new TdaInputError(`a lower-triangular matrix of ${n} points has ${expected} entries, not ${distances.length}`);
+  }
+  const lower = new Float32Array(expected);
+  let e = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++, e++) {
+      const d = distances[e];
+      checkFinite(d, () => `distance (${i}, ${j})`);
+      if (d < 0) throw new TdaInputError(`distance (${i}, ${j}) is negative: ${d}`);
+      lower[e] = d;
+    }
+  }
+  return lower;
+}
+
+/** Distinct values ≤ threshold of `lengths`, ascending. */
+function distinctSorted(lengths: Float32Array, threshold: number): Float32Array {
+  let m = 0;
+  const kept = new Float32Array(lengths.length);
+  for (let k = 0; k < lengths.length; k++) if (lengths[k] <= threshold) kept[m++] = lengths[k];
+  const sorted = kept.subarray(0, m).sort();
+  let u = 0;
+  for (let k = 0; k < m; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[u++] = sorted[k];
+  return sorted.slice(0, u);
+}
+
+/** Rank of `value` in the sorted distinct `values` (value is known to be present). */
+export function rankOf(values: Float32Array, value: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function fromLower(n: number, lower: Float32Array, threshold?: number): Filtration {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let e = 0; e < lower.length; e++) {
+    if (lower[e] < min) min = lower[e];
+    if (lower[e] > max) max = lower[e];
+  }
+  const t = threshold ?? enclosingRadius(n, lower);
+  const values = distinctSorted(lower, t);
+  const infinite = values.length;
+  const base = { n, threshold: t, values, infinite, valueRange: [min, max] as [number, number] };
+  let kept = 0;
+  for (let e = 0; e < lower.length; e++) if (lower[e] <= t) kept++;
+  // Dense rows are faster to scan than merged neighbour lists unless most pairs are beyond the threshold.
+  if (n <= DENSE_MAX_N && kept * 4 >= lower.length) {
+    const dense = new Int32Array(n * n);
+    let e = 0;
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const d = lower[e++];
+        const r = d <= t ? rankOf(values, d) : infinite;
+        dense[i * n + j] = r;
+        dense[j * n + i] = r;
+      }
+    }
+    return { ...base, dense, offsets: null, neighbors: null, neighborRanks: null };
+  }
+  const is: number[] = [];
+  const js: number[] = [];
+  const ds: number[] = [];
+  let e = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++, e++) {
+      if (lower[e] <= t) {
+        is.push(i);
+        js.push(j);
+        ds.push(lower[e]);
+      }
+    }
+  }
+  return { ...sparseGraph(n, is, js, Float32Array.from(ds), t), valueRange: [min, max] };
+}
+
+function fromSparse(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds: ArrayLike<number>, threshold: number): Filtration {
+  if (!Number.isInteger(n) || n < 0) throw new TdaInputError(`number of points ${n} must be a non-negative integer`);
+  if (is.length !== js.length || is.length !== ds.length) throw new TdaInputError(`sparse matrix: i, j and d have different lengths`);
+  const keptI: number[] = [];
+  const keptJ: number[] = [];
+  const keptD: number[] = [];
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < is.length; k++) {
+    const i = is[k];
+    const j = js[k];
+    const d = ds[k];
+    if (!Number.isInteger(i) || i < 0 || i >= n || !Number.isInteger(j) || j < 0 || j >= n) {
+      throw new TdaInputError(`sparse entry ${k}: (${i}, ${j}) is not a pair of point indices below ${n}`);
+    }
+    checkFinite(d, () => `sparse entry ${k} (${i}, ${j})`);
+    if (d < 0) throw new TdaInputError(`sparse entry ${k} (${i}, ${j}): distance ${d} is negative`);
+    if (i === j) continue;
+    const f = Math.fround(d);
+    if (f < min) min = f;
+    if (f > max) max = f;
+    if (f <= threshold) {
+      keptI.push(i);
+      keptJ.push(j);
+      keptD.push(f);
+    }
+  }
+  const graph = sparseGraph(n, keptI, keptJ, Float32Array.from(keptD), threshold);
+  return { ...graph, valueRange: [min, max] };
+}
+
+/** CSR neighbour lists, each sorted by decreasing vertex, with edge ranks. */
+function sparseGraph(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds: Float32Array, threshold: number) {
+  const values = distinctSorted(ds, Infinity);
+  const offsets = new Int32Array(n + 1);
+  for (let k = 0; k < is.length; k++) {
+    offsets[is[k] + 1]++;
+    offsets[js[k] + 1]++;
+  }
+  for (let v = 0; v < n; v++) offsets[v + 1] += offsets[v];
+  const fill = offsets.slice(0, n);
+  const keys = new Float64Array(offsets[n]);
+  for (let k = 0; k < is.length; k++) {
+    const r = rankOf(values, ds[k]);
+    // Key sorts by vertex; the rank rides along in the low bits.
+    keys[fill[is[k]]++] = js[k] * 2 ** 21 + r;
+    keys[fill[js[k]]++] = is[k] * 2 ** 21 + r;
+  }
+  if (values.length >= 2 ** 21 || n >= 2 ** 31) throw new TdaInputError(`sparse matrix too large: ${values.length} distinct distances`);
+  const neighbors = new Int32Array(offsets[n]);
+  const neighborRanks = new Int32Array(offsets[n]);
+  for (let v = 0; v < n; v++) {
+    const list = keys.subarray(offsets[v], offsets[v + 1]).sort().reverse();
+    for (let k = 0; k < list.length; k++) {
+      const key = list[k];
+      const u = Math.floor(key / 2 ** 21);
+      if (k > 0 && u === neighbors[offsets[v] + k - 1]) {
+        throw new TdaInputError(`sparse matrix: the pair (${v}, ${u}) is given twice`);
+      }
+      neighbors[offsets[v] + k] = u;
+      neighborRanks[offsets[v] + k] = key - u * 2 ** 21;
+    }
+  }
+  return { n, threshold, values, infinite: values.length, dense: null, offsets, neighbors, neighborRanks };
+}

@@ -1,0 +1,70 @@
+/**
+ * Open-addressing hash map from a simplex index (an integer below 2^53) to the column that
+ * has it as pivot and the pivot's coefficient. Linear probing on typed arrays: no object
+ * per entry.
+ */
+export class PivotMap {
+  keys: Float64Array;
+  columns: Int32Array;
+  coefficients: Int32Array;
+  size = 0;
+  private mask: number;
+
+  constructor(expected = 1024) {
+    let capacity = 1024;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.columns = new Int32Array(capacity);
+    this.coefficients = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  private slot(key: number): number {
+    // Mix both 32-bit halves: indices of high simplices exceed 2^32.
+    const h = Math.imul((key | 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
+    return (h ^ (h >>> 15)) & this.mask;
+  }
+
+  /** The slot holding `key`, or -1. */
+  find(key: number): number {
+    const keys = this.keys;
+    let i = this.slot(key);
+    while (true) {
+      const k = keys[i];
+      if (k === key) return i;
+      if (k === -1) return -1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  has(key: number): boolean {
+    return this.find(key) !== -1;
+  }
+
+  set(key: number, column: number, coefficient: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const keys = this.keys;
+    let i = this.slot(key);
+    while (keys[i] !== -1 && keys[i] !== key) i = (i + 1) & this.mask;
+    if (keys[i] === -1) this.size++;
+    keys[i] = key;
+    this.columns[i] = column;
+    this.coefficients[i] = coefficient;
+  }
+
+  clear(): void {
+    this.keys.fill(-1);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { keys, columns, coefficients } = this;
+    const capacity = keys.length * 2;
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.columns = new Int32Array(capacity);
+    this.coefficients = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.set(keys[i], columns[i], coefficients[i]);
+  }
+}

@@ -1,0 +1,397 @@
+import type { Cocycle, Interval } from "../types.ts";
+import { BinomialTable } from "./binomial.ts";
+import { ColumnHeap } from "./column-heap.ts";
+import { DenseCofacets, SparseCofacets, decodeVertices, type CofacetEnumerator } from "./cofacets.ts";
+import type { Filtration } from "./filtration.ts";
+import { inverseMod } from "./modular.ts";
+import { PivotMap } from "./pivot-map.ts";
+import { SimplexList } from "./simplex-list.ts";
+
+const PROGRESS_EVERY = 1 << 13;
+
+/**
+ * Persistent cohomology of a Rips filtration, Ripser's way: columns of the coboundary
+ * matrix reduced in reverse filtration order with clearing; coboundaries enumerated,
+ * never stored; only the reduction matrix V is kept. Zero-persistence pairs are taken
+ * without any reduction: emergent pairs during the reduction, and apparent pairs, which
+ * are never even made columns.
+ *
+ * The filtration order is (diameter rank ascending, index descending); a column's pivot
+ * is its oldest cofacet.
+ */
+export class RipsReducer {
+  readonly intervals: Interval[][] = [];
+  readonly cocycles: Cocycle[][] = [];
+  private readonly f: Filtration;
+  private readonly maxDim: number;
+  private readonly modulus: number;
+  private readonly wantCocycles: boolean;
+  private readonly onProgress?: (dim: number, done: number) => void;
+  private readonly binomial: BinomialTable;
+  private readonly main: CofacetEnumerator;
+  /** A second enumerator for the apparent-pair tests run while `main` is mid-way. */
+  private readonly aux: CofacetEnumerator;
+  private readonly coboundary = new ColumnHeap();
+  private readonly combination = new ColumnHeap();
+  private readonly facetVertices: Int32Array;
+  private readonly pairRanks: Int32Array;
+  /** Sign of the simplex found by the last `zeroPivotFacet` in its cofacet's boundary. */
+  private facetOdd = false;
+
+  constructor(f: Filtration, maxDim: number, modulus: number, wantCocycles: boolean, onProgress?: (dim: number, done: number) => void) {
+    this.f = f;
+    this.maxDim = maxDim;
+    this.modulus = modulus;
+    this.wantCocycles = wantCocycles;
+    this.onProgress = onProgress;
+    this.binomial = new BinomialTable(f.n, maxDim + 2);
+    const Enumerator = f.dense ? DenseCofacets : SparseCofacets;
+    this.main = new Enumerator(f, this.binomial, maxDim + 1);
+    this.aux = new Enumerator(f, this.binomial, maxDim + 1);
+    this.facetVertices = new Int32Array(maxDim + 3);
+    this.pairRanks = new Int32Array((maxDim + 3) * (maxDim + 3));
+    for (let d = 0; d <= maxDim; d++) {
+      this.intervals.push([]);
+      this.cocycles.push([]);
+    }
+  }
+
+  run(): void {
+    const { edges, columns } = this.computeH0();
+    let simplices = edges;
+    let cols = columns;
+    for (let dim = 1; dim <= this.maxDim; dim++) {
+      const pivots = this.computePairs(dim, cols);
+      if (dim < this.maxDim) {
+        const next = this.assemble(dim, simplices, pivots, dim + 1 < this.maxDim);
+        simplices = next.simplices;
+        cols = next.columns;
+      }
+    }
+  }
+
+  /** H0 by Kruskal's union–find; edges not in the spanning forest become dimension-1 columns. */
+  private computeH0(): { edges: SimplexList; columns: SimplexList } {
+    const { n, values } = this.f;
+    const edges = this.edgesInFiltrationOrder();
+    const parent = new Int32Array(n);
+    for (let v = 0; v < n; v++) parent[v] = v;
+    const find = (v: number): number => {
+      while (parent[v] !== v) {
+        parent[v] = parent[parent[v]];
+        v = parent[v];
+      }
+      return v;
+    };
+    const h0 = this.intervals[0];
+    const nonForest = new SimplexList(this.maxDim >= 1 ? edges.size : 0);
+    const vertices = new Int32Array(2);
+    for (let e = 0; e < edges.size; e++) {
+      const index = edges.indices[e];
+      const rank = edges.ranks[e];
+      decodeVertices(this.binomial, n, index, 1, vertices);
+      const a = find(vertices[0]);
+      const b = find(vertices[1]);
+      if (a !== b) {
+        if (a < b) parent[a] = b;
+        else parent[b] = a;
+        if (values[rank] !== 0) h0.push([0, values[rank]]);
+      } else if (this.maxDim >= 1) {
+        nonForest.push(index, rank);
+      }
+    }
+    for (let v = 0; v < n; v++) if (find(v) === v) h0.push([0, Infinity]);
+    // Reverse filtration order, leaving out edges in zero-persistence apparent pairs.
+    const columns = new SimplexList(nonForest.size);
+    for (let k = nonForest.size - 1; k >= 0; k--) {
+      const index = nonForest.indices[k];
+      const rank = nonForest.ranks[k];
+      if (this.zeroApparentCofacet(index, rank, 1) === -1) columns.push(index, rank);
+    }
+    return { edges, columns };
+  }
+
+  /** Edges within the threshold, by rank ascending then index descending. */
+  private edgesInFiltrationOrder(): SimplexList {
+    const { n, infinite, dense, offsets, neighbors, neighborRanks } = this.f;
+    const all = new SimplexList(1024);
+    // Produced by decreasing index, so a stable counting sort on rank leaves ties by index descending.
+    if (dense) {
+      for (let i = n - 1; i >= 1; i--) {
+        const base = (i * (i - 1)) / 2;
+        for (let j = i - 1; j >= 0; j--) {
+          const r = dense[i * n + j];
+          if (r < infinite) all.push(base + j, r);
+        }
+      }
+    } else {
+      for (let i = n - 1; i >= 1; i--) {
+        const base = (i * (i - 1)) / 2;
+        for (let p = offsets![i]; p < offsets![i + 1]; p++) {
+          const j = neighbors![p];
+          if (j < i) all.push(base + j, neighborRanks![p]);
+        }
+      }
+    }
+    const counts = new Int32Array(infinite + 1);
+    for (let k = 0; k < all.size; k++) counts[all.ranks[k] + 1]++;
+    for (let r = 0; r < infinite; r++) counts[r + 1] += counts[r];
+    const sorted = new SimplexList(all.size);
+    for (let k = 0; k < all.size; k++) {
+      const at = counts[all.ranks[k]]++;
+      sorted.indices[at] = all.indices[k];
+      sorted.ranks[at] = all.ranks[k];
+    }
+    sorted.size = all.size;
+    return sorted;
+  }
+
+  /** Reduces the columns of dimension `dim`; returns their pivots (for clearing the next dimension). */
+  private computePairs(dim: number, columns: SimplexList): PivotMap {
+    const p = this.modulus;
+    const values = this.f.values;
+    const pivots = new PivotMap(columns.size);
+    const main = this.main;
+    const coboundary = this.coboundary;
+    const combination = this.combination;
+    const reduction = new ReductionMatrix(columns.size);
+    const out = this.intervals[dim];
+    for (let c = 0; c < columns.size; c++) {
+      if (this.onProgress && c % PROGRESS_EVERY === 0) this.onProgress(dim, c / columns.size);
+      const index = columns.indices[c];
+      const rank = columns.ranks[c];
+      coboundary.clear();
+      combination.clear();
+      reduction.startColumn();
+
+      // The coboundary, unless an emergent pair ends the column at once.
+      let checkEmergent = true;
+      let emergent = -1;
+      let emergentCoefficient = 0;
+      main.setSimplex(index, rank, dim);
+      while (main.next(true)) {
+        const coefficient = main.odd ? p - 1 : 1;
+        if (checkEmergent && main.rank === rank) {
+          if (!pivots.has(main.index) && this.zeroApparentFacet(main.index, rank, dim + 1) === -1) {
+            emergent = main.index;
+            emergentCoefficient = coefficient;
+            break;
+          }
+          checkEmergent = false;
+        }
+        coboundary.push(main.rank, main.index, coefficient);
+      }
+      if (emergent !== -1) {
+        pivots.set(emergent, c, emergentCoefficient);
+        continue;
+      }
+
+      let found = coboundary.settlePivot(p);
+      while (true) {
+        if (!found) {
+          out.push([values[rank], Infinity]);
+          if (this.wantCocycles) this.cocycles[dim].push(this.cocycleOf(index, dim, reduction, c, true));
+          break;
+        }
+        const pivotIndex = coboundary.indices[0];
+        const pivotRank = coboundary.ranks[0];
+        const pivotCoefficient = coboundary.coefficients[0];
+        const slot = pivots.find(pivotIndex);
+        if (slot !== -1) {
+          const other = pivots.columns[slot];
+          const factor = (p - ((pivotCoefficient * inverseMod(pivots.coefficients[slot], p)) % p)) % p;
+          this.addCoboundary(columns.indices[other], columns.ranks[other], factor, dim);
+          for (let e = reduction.start[other]; e < reduction.start[other + 1]; e++) {
+            this.addCoboundary(reduction.indices[e], reduction.ranks[e], (reduction.coefficients[e] * factor) % p, dim);
+          }
+          found = coboundary.settlePivot(p);
+          continue;
+        }
+        const facet = this.zeroApparentFacet(pivotIndex, pivotRank, dim + 1);
+        if (facet !== -1) {
+          // The pivot is paired with a simplex never made a column: add that simplex's coboundary.
+          const facetCoefficient = this.facetOdd ? p - 1 : 1;
+          const factor = (p - ((pivotCoefficient * inverseMod(facetCoefficient, p)) % p)) % p;
+          this.addCoboundary(facet, pivotRank, factor, dim);
+          found = coboundary.settlePivot(p);
+          continue;
+        }
+        if (pivotRank > rank) out.push([values[rank], values[pivotRank]]);
+        pivots.set(pivotIndex, c, pivotCoefficient);
+        reduction.storeColumn(combination, p);
+        if (this.wantCocycles && pivotRank > rank) this.cocycles[dim].push(this.cocycleOf(index, dim, reduction, c, false));
+        break;
+      }
+    }
+    reduction.finish();
+    this.onProgress?.(dim, 1);
+    return pivots;
+  }
+
+  /** Adds coefficient × (the simplex) to the combination and × its coboundary to the working column. */
+  private addCoboundary(index: number, rank: number, coefficient: number, dim: number): void {
+    const p = this.modulus;
+    const main = this.main;
+    const coboundary = this.coboundary;
+    this.combination.push(rank, index, coefficient);
+    main.setSimplex(index, rank, dim);
+    while (main.next(true)) coboundary.push(main.rank, main.index, main.odd ? p - coefficient : coefficient);
+  }
+
+  /** Columns of dimension `dim + 1`: cofacets of `simplices` not cleared and not in an apparent pair. */
+  private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, keepSimplices: boolean) {
+    const next = new SimplexList(keepSimplices ? simplices.size * 4 : 16);
+    const columns = new SimplexList(simplices.size);
+    const main = this.main;
+    for (let s = 0; s < simplices.size; s++) {
+      main.setSimplex(simplices.indices[s], simplices.ranks[s], dim);
+      while (main.next(false)) {
+        const index = main.index;
+        const rank = main.rank;
+        if (keepSimplices) next.push(index, rank);
+        if (pivots.has(index)) continue;
+        if (this.zeroApparentCofacet(index, rank, dim + 1) !== -1) continue;
+        if (this.zeroApparentFacet(index, rank, dim + 1) !== -1) continue;
+        columns.push(index, rank);
+      }
+    }
+    columns.sortForReduction(this.f.infinite);
+    return { simplices: next, columns };
+  }
+
+  /** The oldest cofacet of the simplex if it has the simplex's own diameter, else -1. */
+  private zeroPivotCofacet(index: number, rank: number, dim: number): number {
+    const aux = this.aux;
+    aux.setSimplex(index, rank, dim);
+    while (aux.next(true)) if (aux.rank === rank) return aux.index;
+    return -1;
+  }
+
+  /** The youngest facet of the simplex if it has the simplex's own diameter, else -1. */
+  private zeroPivotFacet(index: number, rank: number, dim: number): number {
+    const w = this.facetVertices;
+    const m = dim + 1;
+    decodeVertices(this.binomial, this.f.n, index, dim, w);
+    const pr = this.pairRanks;
+    for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) pr[a * m + b] = this.rankBetween(w[a], w[b]);
+    const bt = this.binomial.table;
+    const bs = this.binomial.stride;
+    // Removing the top vertex first gives the smallest facet index, the youngest among equals.
+    for (let t = 0; t < m; t++) {
+      let r = -1;
+      for (let a = 0; a < m; a++) {
+        if (a === t) continue;
+        for (let b = a + 1; b < m; b++) if (b !== t && pr[a * m + b] > r) r = pr[a * m + b];
+      }
+      if (r !== rank) continue;
+      let facet = 0;
+      for (let i = 0; i < m; i++) {
+        if (i < t) facet += bt[w[i] * bs + (dim - i)];
+        else if (i > t) facet += bt[w[i] * bs + (dim + 1 - i)];
+      }
+      this.facetOdd = ((dim - t) & 1) === 1;
+      return facet;
+    }
+    return -1;
+  }
+
+  /** The cofacet with which the simplex forms a zero-persistence apparent pair, or -1. */
+  private zeroApparentCofacet(index: number, rank: number, dim: number): number {
+    const cofacet = this.zeroPivotCofacet(index, rank, dim);
+    if (cofacet === -1) return -1;
+    return this.zeroPivotFacet(cofacet, rank, dim + 1) === index ? cofacet : -1;
+  }
+
+  /** The facet with which the simplex forms a zero-persistence apparent pair, or -1. */
+  private zeroApparentFacet(index: number, rank: number, dim: number): number {
+    const facet = this.zeroPivotFacet(index, rank, dim);
+    if (facet === -1) return -1;
+    const odd = this.facetOdd;
+    if (this.zeroPivotCofacet(facet, rank, dim - 1) !== index) return -1;
+    this.facetOdd = odd;
+    return facet;
+  }
+
+  private rankBetween(u: number, v: number): number {
+    const f = this.f;
+    if (f.dense) return f.dense[u * f.n + v];
+    // Neighbour lists are sorted by decreasing vertex: binary search.
+    const neighbors = f.neighbors!;
+    let lo = f.offsets![u];
+    let hi = f.offsets![u + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = neighbors[mid];
+      if (x === v) return f.neighborRanks![mid];
+      if (x > v) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return f.infinite;
+  }
+
+  /** The column's cochain (the simplex plus its reduction entries), as vertex lists. */
+  private cocycleOf(index: number, dim: number, reduction: ReductionMatrix, column: number, fromWorking: boolean): Cocycle {
+    const simplices: number[][] = [];
+    const coefficients: number[] = [];
+    const vertices = new Int32Array(dim + 1);
+    const add = (simplex: number, coefficient: number) => {
+      decodeVertices(this.binomial, this.f.n, simplex, dim, vertices);
+      simplices.push(Array.from(vertices));
+      coefficients.push(coefficient);
+    };
+    add(index, 1);
+    if (fromWorking) {
+      reduction.storeColumn(this.combination, this.modulus);
+    }
+    for (let e = reduction.start[column]; e < reduction.start[column + 1]; e++) add(reduction.indices[e], reduction.coefficients[e]);
+    return { simplices, coefficients };
+  }
+}
+
+/** The reduction matrix V, column by column (compressed sparse columns). */
+class ReductionMatrix {
+  start: Int32Array;
+  indices = new Float64Array(1024);
+  ranks = new Int32Array(1024);
+  coefficients = new Int32Array(1024);
+  private columns = 0;
+  private size = 0;
+
+  constructor(columnCount: number) {
+    this.start = new Int32Array(columnCount + 2);
+  }
+
+  startColumn(): void {
+    this.start[this.columns++] = this.size;
+    this.start[this.columns] = this.size;
+  }
+
+  /** Moves the working combination, with equal entries summed, into the current column. */
+  storeColumn(combination: ColumnHeap, p: number): void {
+    while (combination.settlePivot(p)) {
+      if (this.size === this.indices.length) this.grow();
+      this.indices[this.size] = combination.indices[0];
+      this.ranks[this.size] = combination.ranks[0];
+      this.coefficients[this.size++] = combination.coefficients[0];
+      combination.pop();
+    }
+    this.start[this.columns] = this.size;
+  }
+
+  finish(): void {
+    this.start[this.columns] = this.size;
+  }
+
+  private grow(): void {
+    const capacity = this.indices.length * 2;
+    const indices = new Float64Array(capacity);
+    indices.set(this.indices);
+    const ranks = new Int32Array(capacity);
+    ranks.set(this.ranks);
+    const coefficients = new Int32Array(capacity);
+    coefficients.set(this.coefficients);
+    this.indices = indices;
+    this.ranks = ranks;
+    this.coefficients = coefficients;
+  }
+}

@@ -1,0 +1,60 @@
+/** A growable list of simplices: index (exact below 2^53) and diameter rank. */
+export class SimplexList {
+  indices: Float64Array;
+  ranks: Int32Array;
+  size = 0;
+
+  constructor(capacity = 64) {
+    this.indices = new Float64Array(Math.max(capacity, 16));
+    this.ranks = new Int32Array(Math.max(capacity, 16));
+  }
+
+  push(index: number, rank: number): void {
+    if (this.size === this.indices.length) this.grow();
+    this.indices[this.size] = index;
+    this.ranks[this.size++] = rank;
+  }
+
+  private grow(): void {
+    const indices = new Float64Array(this.indices.length * 2);
+    indices.set(this.indices);
+    const ranks = new Int32Array(this.ranks.length * 2);
+    ranks.set(this.ranks);
+    this.indices = indices;
+    this.ranks = ranks;
+  }
+
+  /**
+   * Sorts into the order columns are reduced in: the reverse of the filtration, i.e.
+   * rank descending, then index ascending. Counting sort on the rank, then each
+   * bucket's indices sorted natively.
+   */
+  sortForReduction(rankCount: number): void {
+    const n = this.size;
+    const counts = new Int32Array(rankCount + 1);
+    for (let k = 0; k < n; k++) counts[rankCount - this.ranks[k]]++;
+    // counts[b] for bucket b = rankCount - rank; prefix sums give bucket starts.
+    let start = 0;
+    for (let b = 0; b <= rankCount; b++) {
+      const c = counts[b];
+      counts[b] = start;
+      start += c;
+    }
+    const indices = new Float64Array(Math.max(n, 16));
+    const ranks = new Int32Array(Math.max(n, 16));
+    for (let k = 0; k < n; k++) {
+      const at = counts[rankCount - this.ranks[k]]++;
+      indices[at] = this.indices[k];
+      ranks[at] = this.ranks[k];
+    }
+    let lo = 0;
+    while (lo < n) {
+      let hi = lo + 1;
+      while (hi < n && ranks[hi] === ranks[lo]) hi++;
+      if (hi - lo > 1) indices.subarray(lo, hi).sort();
+      lo = hi;
+    }
+    this.indices = indices;
+    this.ranks = ranks;
+  }
+}
