@@ -18,8 +18,17 @@ export interface CofacetEnumerator {
   odd: boolean;
   /** Vertices of the current simplex, decreasing. */
   readonly vertices: Int32Array;
-  setSimplex(index: number, rank: number, dim: number): void;
+  setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void;
   next(allCofacets: boolean): boolean;
+  /** Writes the current cofacet's vertices, decreasing, into `out`. */
+  cofacetVertices(out: Int32Array): void;
+}
+
+/** The simplex's vertices with `vertex` inserted after the first `above` of them. */
+function insertVertex(vertices: Int32Array, dim: number, vertex: number, above: number, out: Int32Array): void {
+  for (let t = 0; t < above; t++) out[t] = vertices[t];
+  out[above] = vertex;
+  for (let t = above; t <= dim; t++) out[t + 1] = vertices[t];
 }
 
 /** Writes the vertices of simplex `index` of dimension `dim`, decreasing, into `out`. */
@@ -46,6 +55,7 @@ export class DenseCofacets implements CofacetEnumerator {
   index = 0;
   rank = 0;
   odd = false;
+  vertex = 0;
   readonly vertices: Int32Array;
   private readonly n: number;
   private readonly ranks: Int32Array;
@@ -67,8 +77,9 @@ export class DenseCofacets implements CofacetEnumerator {
     this.vertices = new Int32Array(maxDim + 2);
   }
 
-  setSimplex(index: number, rank: number, dim: number): void {
-    decodeVertices(this.binomial, this.n, index, dim, this.vertices);
+  setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void {
+    if (vertices) this.vertices.set(vertices.subarray(0, dim + 1));
+    else decodeVertices(this.binomial, this.n, index, dim, this.vertices);
     this.dim = dim;
     this.simplexRank = rank;
     this.j = this.n - 1;
@@ -109,11 +120,16 @@ export class DenseCofacets implements CofacetEnumerator {
       this.rank = r;
       this.index = this.above + bt[j * bs + this.k + 1] + this.below;
       this.odd = (this.k & 1) === 1;
+      this.vertex = j;
       this.j = j - 1;
       return true;
     }
     this.j = -1;
     return false;
+  }
+
+  cofacetVertices(out: Int32Array): void {
+    insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
   }
 }
 
@@ -121,6 +137,7 @@ export class SparseCofacets implements CofacetEnumerator {
   index = 0;
   rank = 0;
   odd = false;
+  vertex = 0;
   readonly vertices: Int32Array;
   private readonly n: number;
   private readonly offsets: Int32Array;
@@ -148,8 +165,9 @@ export class SparseCofacets implements CofacetEnumerator {
     this.end = new Int32Array(maxDim + 2);
   }
 
-  setSimplex(index: number, rank: number, dim: number): void {
-    decodeVertices(this.binomial, this.n, index, dim, this.vertices);
+  setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void {
+    if (vertices) this.vertices.set(vertices.subarray(0, dim + 1));
+    else decodeVertices(this.binomial, this.n, index, dim, this.vertices);
     for (let t = 0; t <= dim; t++) {
       this.at[t] = this.offsets[this.vertices[t]];
       this.end[t] = this.offsets[this.vertices[t] + 1];
@@ -198,8 +216,13 @@ export class SparseCofacets implements CofacetEnumerator {
       this.rank = r;
       this.index = this.above + bt[x * bs + this.k + 1] + this.below;
       this.odd = (this.k & 1) === 1;
+      this.vertex = x;
       return true;
     }
     return false;
+  }
+
+  cofacetVertices(out: Int32Array): void {
+    insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
   }
 }

@@ -5,8 +5,10 @@ import { TdaInputError, type RipsInput } from "../types.ts";
  * distinct lengths up to the threshold: the reduction compares integers, and lengths
  * come back through `values[rank]`. Pairs beyond the threshold have rank `infinite`.
  *
- * Stored dense (an n×n rank matrix) when the graph is dense and n small, else as
- * neighbour lists (CSR) sorted by decreasing vertex.
+ * `dense` is the n×n rank matrix, kept whenever n is small enough, for constant-time
+ * lookups. A graph with most pairs beyond the threshold (or too many points for the
+ * matrix) also has neighbour lists (CSR) sorted by decreasing vertex, and its cofacets
+ * are enumerated by merging those lists.
  */
 export interface Filtration {
   n: number;
@@ -192,7 +194,8 @@ export function fromLower(n: number, lower: Float32Array, threshold?: number): F
   for (let e = 0; e < lower.length; e++) if (lower[e] <= t) kept++;
   // Dense rows are faster to scan than merged neighbour lists unless most pairs are beyond the threshold.
   if (n <= DENSE_MAX_N && kept * 4 >= lower.length) {
-    const dense = new Int32Array(n * n);
+    // The diagonal is beyond any threshold: a vertex is never its own neighbour.
+    const dense = new Int32Array(n * n).fill(infinite);
     let e = 0;
     for (let i = 1; i < n; i++) {
       for (let j = 0; j < i; j++) {
@@ -283,5 +286,12 @@ function sparseGraph(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds
       neighborRanks[offsets[v] + k] = key - u * 2 ** 21;
     }
   }
-  return { n, threshold, values, infinite: values.length, dense: null, offsets, neighbors, neighborRanks };
+  let dense: Int32Array | null = null;
+  if (n <= DENSE_MAX_N) {
+    dense = new Int32Array(n * n).fill(values.length);
+    for (let v = 0; v < n; v++) {
+      for (let k = offsets[v]; k < offsets[v + 1]; k++) dense[v * n + neighbors[k]] = neighborRanks[k];
+    }
+  }
+  return { n, threshold, values, infinite: values.length, dense, offsets, neighbors, neighborRanks };
 }

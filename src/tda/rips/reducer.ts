@@ -8,6 +8,7 @@ import { PivotMap } from "./pivot-map.ts";
 import { SimplexList } from "./simplex-list.ts";
 
 const PROGRESS_EVERY = 1 << 13;
+const APPARENT = (globalThis as { APPARENT?: boolean }).APPARENT ?? true;
 
 /**
  * Persistent cohomology of a Rips filtration, Ripser's way: columns of the coboundary
@@ -34,6 +35,10 @@ export class RipsReducer {
   private readonly coboundary = new ColumnHeap();
   private readonly combination = new ColumnHeap();
   private readonly facetVertices: Int32Array;
+  private readonly cofacetVertices: Int32Array;
+  private readonly decoded: Int32Array;
+  /** The current candidate's vertices, in `assemble` and `computePairs`. */
+  private readonly candidate: Int32Array;
   private readonly pairRanks: Int32Array;
   /** Sign of the simplex found by the last `zeroPivotFacet` in its cofacet's boundary. */
   private facetOdd = false;
@@ -45,10 +50,13 @@ export class RipsReducer {
     this.wantCocycles = wantCocycles;
     this.onProgress = onProgress;
     this.binomial = new BinomialTable(f.n, maxDim + 2);
-    const Enumerator = f.dense ? DenseCofacets : SparseCofacets;
+    const Enumerator = f.neighbors ? SparseCofacets : DenseCofacets;
     this.main = new Enumerator(f, this.binomial, maxDim + 1);
     this.aux = new Enumerator(f, this.binomial, maxDim + 1);
     this.facetVertices = new Int32Array(maxDim + 3);
+    this.cofacetVertices = new Int32Array(maxDim + 4);
+    this.decoded = new Int32Array(maxDim + 4);
+    this.candidate = new Int32Array(maxDim + 4);
     this.pairRanks = new Int32Array((maxDim + 3) * (maxDim + 3));
     for (let d = 0; d <= maxDim; d++) {
       this.intervals.push([]);
@@ -106,7 +114,7 @@ export class RipsReducer {
     for (let k = nonForest.size - 1; k >= 0; k--) {
       const index = nonForest.indices[k];
       const rank = nonForest.ranks[k];
-      if (this.zeroApparentCofacet(index, rank, 1) === -1) columns.push(index, rank);
+      if (!APPARENT || this.zeroApparentCofacet(index, rank, 1, null) === -1) columns.push(index, rank);
     }
     return { edges, columns };
   }
@@ -116,11 +124,11 @@ export class RipsReducer {
     const { n, infinite, dense, offsets, neighbors, neighborRanks } = this.f;
     const all = new SimplexList(1024);
     // Produced by decreasing index, so a stable counting sort on rank leaves ties by index descending.
-    if (dense) {
+    if (!neighbors) {
       for (let i = n - 1; i >= 1; i--) {
         const base = (i * (i - 1)) / 2;
         for (let j = i - 1; j >= 0; j--) {
-          const r = dense[i * n + j];
+          const r = dense![i * n + j];
           if (r < infinite) all.push(base + j, r);
         }
       }
@@ -128,8 +136,8 @@ export class RipsReducer {
       for (let i = n - 1; i >= 1; i--) {
         const base = (i * (i - 1)) / 2;
         for (let p = offsets![i]; p < offsets![i + 1]; p++) {
-          const j = neighbors![p];
-          if (j < i) all.push(base + j, neighborRanks![p]);
+          const j = neighbors[p];
+          if (j < i) all.push(base + j, neighborRanks[p]);
         }
       }
     }
@@ -172,7 +180,8 @@ export class RipsReducer {
       while (main.next(true)) {
         const coefficient = main.odd ? p - 1 : 1;
         if (checkEmergent && main.rank === rank) {
-          if (!pivots.has(main.index) && this.zeroApparentFacet(main.index, rank, dim + 1) === -1) {
+          if (!pivots.has(main.index)) main.cofacetVertices(this.candidate);
+          if (!pivots.has(main.index) && (!APPARENT || this.zeroApparentFacet(main.index, rank, dim + 1, this.candidate) === -1)) {
             emergent = main.index;
             emergentCoefficient = coefficient;
             break;
@@ -207,7 +216,7 @@ export class RipsReducer {
           found = coboundary.settlePivot(p);
           continue;
         }
-        const facet = this.zeroApparentFacet(pivotIndex, pivotRank, dim + 1);
+        const facet = APPARENT ? this.zeroApparentFacet(pivotIndex, pivotRank, dim + 1, null) : -1;
         if (facet !== -1) {
           // The pivot is paired with a simplex never made a column: add that simplex's coboundary.
           const facetCoefficient = this.facetOdd ? p - 1 : 1;
@@ -250,8 +259,9 @@ export class RipsReducer {
         const rank = main.rank;
         if (keepSimplices) next.push(index, rank);
         if (pivots.has(index)) continue;
-        if (this.zeroApparentCofacet(index, rank, dim + 1) !== -1) continue;
-        if (this.zeroApparentFacet(index, rank, dim + 1) !== -1) continue;
+        main.cofacetVertices(this.candidate);
+        if (APPARENT && this.zeroApparentCofacet(index, rank, dim + 1, this.candidate) !== -1) continue;
+        if (APPARENT && this.zeroApparentFacet(index, rank, dim + 1, this.candidate) !== -1) continue;
         columns.push(index, rank);
       }
     }
@@ -259,19 +269,73 @@ export class RipsReducer {
     return { simplices: next, columns };
   }
 
-  /** The oldest cofacet of the simplex if it has the simplex's own diameter, else -1. */
-  private zeroPivotCofacet(index: number, rank: number, dim: number): number {
+  /**
+   * The oldest cofacet of the simplex if it has the simplex's own diameter, else -1; its
+   * vertices are left in `cofacetVertices`. `vertices`, when known, saves decoding.
+   */
+  private zeroPivotCofacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
+    if (!this.f.neighbors) return this.zeroPivotCofacetDense(index, rank, dim, vertices);
     const aux = this.aux;
-    aux.setSimplex(index, rank, dim);
-    while (aux.next(true)) if (aux.rank === rank) return aux.index;
+    aux.setSimplex(index, rank, dim, vertices ?? undefined);
+    while (aux.next(true)) {
+      if (aux.rank === rank) {
+        aux.cofacetVertices(this.cofacetVertices);
+        return aux.index;
+      }
+    }
     return -1;
   }
 
-  /** The youngest facet of the simplex if it has the simplex's own diameter, else -1. */
-  private zeroPivotFacet(index: number, rank: number, dim: number): number {
-    const w = this.facetVertices;
+  /**
+   * The same on a dense matrix, as one tight scan: the largest vertex within `rank` of
+   * every vertex of the simplex (the diagonal is infinite, so the simplex's own vertices
+   * never qualify); the index is computed once, for the hit.
+   */
+  private zeroPivotCofacetDense(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
+    const w = vertices ?? this.decoded;
+    if (!vertices) decodeVertices(this.binomial, this.f.n, index, dim, w);
+    const n = this.f.n;
+    const ranks = this.f.dense!;
+    let x = n - 1;
+    if (dim === 1) {
+      const ra = w[0] * n;
+      const rb = w[1] * n;
+      while (x >= 0 && (ranks[ra + x] > rank || ranks[rb + x] > rank)) x--;
+    } else {
+      scan: for (; x >= 0; x--) {
+        for (let t = 0; t <= dim; t++) if (ranks[w[t] * n + x] > rank) continue scan;
+        break;
+      }
+    }
+    if (x < 0) return -1;
+    // Cofacet index: vertices above x keep their place shifted by one; x enters at its place.
+    const bt = this.binomial.table;
+    const bs = this.binomial.stride;
+    const out = this.cofacetVertices;
+    let cofacet = 0;
+    let t = 0;
+    while (t <= dim && w[t] > x) {
+      out[t] = w[t];
+      cofacet += bt[w[t] * bs + (dim + 2 - t)];
+      t++;
+    }
+    out[t] = x;
+    cofacet += bt[x * bs + (dim + 2 - t)];
+    for (; t <= dim; t++) {
+      out[t + 1] = w[t];
+      cofacet += bt[w[t] * bs + (dim + 1 - t)];
+    }
+    return cofacet;
+  }
+
+  /**
+   * The youngest facet of the simplex if it has the simplex's own diameter, else -1; its
+   * vertices are left in `facetVertices` and its sign in `facetOdd`.
+   */
+  private zeroPivotFacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
+    const w = vertices ?? this.decoded;
+    if (!vertices) decodeVertices(this.binomial, this.f.n, index, dim, w);
     const m = dim + 1;
-    decodeVertices(this.binomial, this.f.n, index, dim, w);
     const pr = this.pairRanks;
     for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) pr[a * m + b] = this.rankBetween(w[a], w[b]);
     const bt = this.binomial.table;
@@ -289,6 +353,7 @@ export class RipsReducer {
         if (i < t) facet += bt[w[i] * bs + (dim - i)];
         else if (i > t) facet += bt[w[i] * bs + (dim + 1 - i)];
       }
+      for (let i = 0, o = 0; i < m; i++) if (i !== t) this.facetVertices[o++] = w[i];
       this.facetOdd = ((dim - t) & 1) === 1;
       return facet;
     }
@@ -296,18 +361,18 @@ export class RipsReducer {
   }
 
   /** The cofacet with which the simplex forms a zero-persistence apparent pair, or -1. */
-  private zeroApparentCofacet(index: number, rank: number, dim: number): number {
-    const cofacet = this.zeroPivotCofacet(index, rank, dim);
+  private zeroApparentCofacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
+    const cofacet = this.zeroPivotCofacet(index, rank, dim, vertices);
     if (cofacet === -1) return -1;
-    return this.zeroPivotFacet(cofacet, rank, dim + 1) === index ? cofacet : -1;
+    return this.zeroPivotFacet(cofacet, rank, dim + 1, this.cofacetVertices) === index ? cofacet : -1;
   }
 
-  /** The facet with which the simplex forms a zero-persistence apparent pair, or -1. */
-  private zeroApparentFacet(index: number, rank: number, dim: number): number {
-    const facet = this.zeroPivotFacet(index, rank, dim);
+  /** The facet with which the simplex forms a zero-persistence apparent pair, or -1 (sign in `facetOdd`). */
+  private zeroApparentFacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
+    const facet = this.zeroPivotFacet(index, rank, dim, vertices);
     if (facet === -1) return -1;
     const odd = this.facetOdd;
-    if (this.zeroPivotCofacet(facet, rank, dim - 1) !== index) return -1;
+    if (this.zeroPivotCofacet(facet, rank, dim - 1, this.facetVertices) !== index) return -1;
     this.facetOdd = odd;
     return facet;
   }
