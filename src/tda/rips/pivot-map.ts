@@ -1,3 +1,9 @@
+/** Mixes both 32-bit halves of a simplex index: indices of high simplices exceed 2^32. */
+export function hashIndex(key: number): number {
+  const h = Math.imul((key | 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
+  return h ^ (h >>> 15);
+}
+
 /**
  * Open-addressing hash map from a simplex index (an integer below 2^53) to the column that
  * has it as pivot and the pivot's coefficient. Linear probing on typed arrays: no object
@@ -20,9 +26,7 @@ export class PivotMap {
   }
 
   private slot(key: number): number {
-    // Mix both 32-bit halves: indices of high simplices exceed 2^32.
-    const h = Math.imul((key | 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
-    return (h ^ (h >>> 15)) & this.mask;
+    return hashIndex(key) & this.mask;
   }
 
   /** The slot holding `key`, or -1. */
@@ -66,5 +70,47 @@ export class PivotMap {
     this.mask = capacity - 1;
     this.size = 0;
     for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.set(keys[i], columns[i], coefficients[i]);
+  }
+}
+
+/** Open-addressing hash set of simplex indices. */
+export class IndexSet {
+  keys: Float64Array;
+  size = 0;
+  private mask: number;
+
+  constructor(expected = 512) {
+    let capacity = 1024;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+  }
+
+  has(key: number): boolean {
+    const keys = this.keys;
+    let i = hashIndex(key) & this.mask;
+    while (true) {
+      const k = keys[i];
+      if (k === key) return true;
+      if (k === -1) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  add(key: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const keys = this.keys;
+    let i = hashIndex(key) & this.mask;
+    while (keys[i] !== -1 && keys[i] !== key) i = (i + 1) & this.mask;
+    if (keys[i] === -1) this.size++;
+    keys[i] = key;
+  }
+
+  private grow(): void {
+    const old = this.keys;
+    this.keys = new Float64Array(old.length * 2).fill(-1);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let i = 0; i < old.length; i++) if (old[i] !== -1) this.add(old[i]);
   }
 }

@@ -4,18 +4,19 @@ import { ColumnHeap } from "./column-heap.ts";
 import { DenseCofacets, SparseCofacets, decodeVertices, type CofacetEnumerator } from "./cofacets.ts";
 import type { Filtration } from "./filtration.ts";
 import { inverseMod } from "./modular.ts";
-import { PivotMap } from "./pivot-map.ts";
+import { IndexSet, PivotMap } from "./pivot-map.ts";
 import { SimplexList } from "./simplex-list.ts";
 
 const PROGRESS_EVERY = 1 << 13;
-const APPARENT = (globalThis as { APPARENT?: boolean }).APPARENT ?? true;
 
 /**
  * Persistent cohomology of a Rips filtration, Ripser's way: columns of the coboundary
  * matrix reduced in reverse filtration order with clearing; coboundaries enumerated,
  * never stored; only the reduction matrix V is kept. Zero-persistence pairs are taken
  * without any reduction: emergent pairs during the reduction, and apparent pairs, which
- * are never even made columns.
+ * are never even made columns. The cofacets of apparent pairs are remembered in a set
+ * (`apparent`), which clears them from the next dimension and tells the reduction that
+ * their column is just their facet's coboundary.
  *
  * The filtration order is (diameter rank ascending, index descending); a column's pivot
  * is its oldest cofacet.
@@ -65,13 +66,16 @@ export class RipsReducer {
   }
 
   run(): void {
-    const { edges, columns } = this.computeH0();
+    let apparent = new IndexSet(this.f.n * 4);
+    const { edges, columns } = this.computeH0(apparent);
     let simplices = edges;
     let cols = columns;
     for (let dim = 1; dim <= this.maxDim; dim++) {
-      const pivots = this.computePairs(dim, cols);
+      const pivots = this.computePairs(dim, cols, apparent);
       if (dim < this.maxDim) {
-        const next = this.assemble(dim, simplices, pivots, dim + 1 < this.maxDim);
+        const nextApparent = new IndexSet(simplices.size * 2);
+        const next = this.assemble(dim, simplices, pivots, apparent, nextApparent, dim + 1 < this.maxDim);
+        apparent = nextApparent;
         simplices = next.simplices;
         cols = next.columns;
       }
@@ -79,7 +83,7 @@ export class RipsReducer {
   }
 
   /** H0 by Kruskal's union–find; edges not in the spanning forest become dimension-1 columns. */
-  private computeH0(): { edges: SimplexList; columns: SimplexList } {
+  private computeH0(apparent: IndexSet): { edges: SimplexList; columns: SimplexList } {
     const { n, values } = this.f;
     const edges = this.edgesInFiltrationOrder();
     const parent = new Int32Array(n);
@@ -114,7 +118,9 @@ export class RipsReducer {
     for (let k = nonForest.size - 1; k >= 0; k--) {
       const index = nonForest.indices[k];
       const rank = nonForest.ranks[k];
-      if (!APPARENT || this.zeroApparentCofacet(index, rank, 1, null) === -1) columns.push(index, rank);
+      const cofacet = this.zeroApparentCofacet(index, rank, 1, null);
+      if (cofacet === -1) columns.push(index, rank);
+      else apparent.add(cofacet);
     }
     return { edges, columns };
   }
@@ -155,7 +161,7 @@ export class RipsReducer {
   }
 
   /** Reduces the columns of dimension `dim`; returns their pivots (for clearing the next dimension). */
-  private computePairs(dim: number, columns: SimplexList): PivotMap {
+  private computePairs(dim: number, columns: SimplexList, apparent: IndexSet): PivotMap {
     const p = this.modulus;
     const values = this.f.values;
     const pivots = new PivotMap(columns.size);
@@ -180,8 +186,7 @@ export class RipsReducer {
       while (main.next(true)) {
         const coefficient = main.odd ? p - 1 : 1;
         if (checkEmergent && main.rank === rank) {
-          if (!pivots.has(main.index)) main.cofacetVertices(this.candidate);
-          if (!pivots.has(main.index) && (!APPARENT || this.zeroApparentFacet(main.index, rank, dim + 1, this.candidate) === -1)) {
+          if (!pivots.has(main.index) && !apparent.has(main.index)) {
             emergent = main.index;
             emergentCoefficient = coefficient;
             break;
@@ -214,15 +219,17 @@ export class RipsReducer {
             this.addCoboundary(reduction.indices[e], reduction.ranks[e], (reduction.coefficients[e] * factor) % p, dim);
           }
           found = coboundary.settlePivot(p);
+          checkProgress(found, coboundary, pivotIndex);
           continue;
         }
-        const facet = APPARENT ? this.zeroApparentFacet(pivotIndex, pivotRank, dim + 1, null) : -1;
-        if (facet !== -1) {
+        if (apparent.has(pivotIndex)) {
+          const facet = this.zeroPivotFacet(pivotIndex, pivotRank, dim + 1, null);
           // The pivot is paired with a simplex never made a column: add that simplex's coboundary.
           const facetCoefficient = this.facetOdd ? p - 1 : 1;
           const factor = (p - ((pivotCoefficient * inverseMod(facetCoefficient, p)) % p)) % p;
           this.addCoboundary(facet, pivotRank, factor, dim);
           found = coboundary.settlePivot(p);
+          checkProgress(found, coboundary, pivotIndex);
           continue;
         }
         if (pivotRank > rank) out.push([values[rank], values[pivotRank]]);
@@ -248,7 +255,7 @@ export class RipsReducer {
   }
 
   /** Columns of dimension `dim + 1`: cofacets of `simplices` not cleared and not in an apparent pair. */
-  private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, keepSimplices: boolean) {
+  private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, apparent: IndexSet, nextApparent: IndexSet, keepSimplices: boolean) {
     const next = new SimplexList(keepSimplices ? simplices.size * 4 : 16);
     const columns = new SimplexList(simplices.size);
     const main = this.main;
@@ -258,11 +265,11 @@ export class RipsReducer {
         const index = main.index;
         const rank = main.rank;
         if (keepSimplices) next.push(index, rank);
-        if (pivots.has(index)) continue;
+        if (pivots.has(index) || apparent.has(index)) continue;
         main.cofacetVertices(this.candidate);
-        if (APPARENT && this.zeroApparentCofacet(index, rank, dim + 1, this.candidate) !== -1) continue;
-        if (APPARENT && this.zeroApparentFacet(index, rank, dim + 1, this.candidate) !== -1) continue;
-        columns.push(index, rank);
+        const cofacet = this.zeroApparentCofacet(index, rank, dim + 1, this.candidate);
+        if (cofacet === -1) columns.push(index, rank);
+        else nextApparent.add(cofacet);
       }
     }
     columns.sortForReduction(this.f.infinite);
@@ -367,16 +374,6 @@ export class RipsReducer {
     return this.zeroPivotFacet(cofacet, rank, dim + 1, this.cofacetVertices) === index ? cofacet : -1;
   }
 
-  /** The facet with which the simplex forms a zero-persistence apparent pair, or -1 (sign in `facetOdd`). */
-  private zeroApparentFacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
-    const facet = this.zeroPivotFacet(index, rank, dim, vertices);
-    if (facet === -1) return -1;
-    const odd = this.facetOdd;
-    if (this.zeroPivotCofacet(facet, rank, dim - 1, this.facetVertices) !== index) return -1;
-    this.facetOdd = odd;
-    return facet;
-  }
-
   private rankBetween(u: number, v: number): number {
     const f = this.f;
     if (f.dense) return f.dense[u * f.n + v];
@@ -411,6 +408,11 @@ export class RipsReducer {
     for (let e = reduction.start[column]; e < reduction.start[column + 1]; e++) add(reduction.indices[e], reduction.coefficients[e]);
     return { simplices, coefficients };
   }
+}
+
+/** An addition must cancel the pivot; if it ever did not, the reduction would loop forever. */
+function checkProgress(found: boolean, coboundary: ColumnHeap, previousPivot: number): void {
+  if (found && coboundary.indices[0] === previousPivot) throw new Error("internal error: column addition left the pivot in place");
 }
 
 /** The reduction matrix V, column by column (compressed sparse columns). */
