@@ -14,6 +14,8 @@ export interface FalseNeighbourOptions {
   theilerWindow?: number;
   /** Fewest points an embedding must have to be judged (default 10). */
   minPoints?: number;
+  /** Most points whose neighbours are searched, evenly spread (default 2000); neighbours come from all points. */
+  maxQueries?: number;
 }
 
 export interface DimensionChoice {
@@ -29,9 +31,10 @@ export interface DimensionChoice {
  * delay τ (Kennel, Brown and Abarbanel 1992). Only points that also exist in dimension
  * d + 1 take part (start + dτ < N). For each, its nearest neighbour (Euclidean, ties to
  * the lower index) at distance R_d gains the coordinate gap g = |x_{i+dτ} − x_{j+dτ}|;
- * the pair is false when g / R_d > R_tol (criterion 1; for R_d = 0, when g > 0) or when
+ * the pair is false when g / R_d > R_tol (criterion 1; for R_d ≈ 0, when g is not ≈ 0 too) or when
  * √(R_d² + g²) / σ > A_tol (criterion 2, σ the standard deviation of the series).
- * Brute force O(n² d): meant for a series of a few thousand samples.
+ * Brute force: O(q · n · d) for q = min(n, maxQueries) query points spread evenly over the
+ * series, so a long series costs linear time per dimension rather than quadratic.
  */
 export function falseNeighbourShare(series: ArrayLike<number>, dimension: number, delay: number, options: FalseNeighbourOptions = {}): number {
   const rtol = options.distanceRatio ?? 15;
@@ -40,9 +43,14 @@ export function falseNeighbourShare(series: ArrayLike<number>, dimension: number
   const count = series.length - dimension * delay;
   if (count < 2) throw new TdaInputError(`false neighbours: ${series.length} samples give no two points in dimension ${dimension + 1} with delay ${delay}`);
   const sigma = standardDeviation(series);
+  // Distances this small are rounding error, not geometry: an exactly periodic series
+  // repeats its points, and a ratio of two rounding errors means nothing.
+  const negligible = 1e-9 * sigma;
   let falseCount = 0;
   let judged = 0;
-  for (let i = 0; i < count; i++) {
+  const queries = Math.min(count, options.maxQueries ?? 2000);
+  for (let q = 0; q < queries; q++) {
+    const i = Math.floor((q * count) / queries);
     let nearest = -1;
     let best = Infinity;
     for (let j = 0; j < count; j++) {
@@ -61,7 +69,7 @@ export function falseNeighbourShare(series: ArrayLike<number>, dimension: number
     judged++;
     const distance = Math.sqrt(best);
     const gap = Math.abs(series[i + dimension * delay] - series[nearest + dimension * delay]);
-    const byRatio = distance === 0 ? gap > 0 : gap / distance > rtol;
+    const byRatio = distance <= negligible ? gap > negligible : gap / distance > rtol;
     const bySize = sigma > 0 && Math.sqrt(best + gap * gap) / sigma > atol;
     if (byRatio || bySize) falseCount++;
   }

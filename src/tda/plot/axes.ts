@@ -79,13 +79,21 @@ export function titleElement(width: number, title: string | undefined): string[]
   return [`<text class="title" x="${px(width / 2)}" y="22" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`];
 }
 
-/** A legend with one coloured entry per name, top right inside the frame. */
-export function legend(frame: Frame, entries: Array<{ name: string; colour: string }>): string[] {
+export interface LegendEntry {
+  name: string;
+  colour: string;
+  opacity?: number;
+}
+
+/** A legend with one coloured entry per name, inside the frame at the top right (or bottom right). */
+export function legend(frame: Frame, entries: LegendEntry[], corner: "top" | "bottom" = "top"): string[] {
   const out: string[] = [`<g class="legend" font-size="11">`];
+  const firstRow = corner === "top" ? frame.top + 10 : frame.bottom - 10 - (entries.length - 1) * 16;
   entries.forEach((entry, i) => {
-    const y = frame.top + 10 + i * 16;
+    const y = firstRow + i * 16;
     const x = frame.right - 60;
-    out.push(`<rect x="${px(x)}" y="${px(y - 8)}" width="10" height="10" fill="${entry.colour}"/>`);
+    const opacity = entry.opacity === undefined ? "" : ` fill-opacity="${px(entry.opacity)}"`;
+    out.push(`<rect x="${px(x)}" y="${px(y - 8)}" width="10" height="10" fill="${entry.colour}"${opacity}/>`);
     out.push(`<text x="${px(x + 14)}" y="${px(y + 1)}">${escapeXml(entry.name)}</text>`);
   });
   out.push(`</g>`);

@@ -1,5 +1,5 @@
 import type { Diagrams } from "../types.ts";
-import { axes, frameFor, legend, linearScale, paddedRange, titleElement } from "./axes.ts";
+import { axes, frameFor, linearScale, paddedRange, titleElement } from "./axes.ts";
 import { allDimensions, finiteRange } from "./diagram.ts";
 import { dimensionColour, escapeXml, px, svgDocument, type PlotSize } from "./svg.ts";
 
@@ -45,6 +45,5 @@ export function plotBarcode(diagrams: Diagrams, options: BarcodePlotOptions = {}
     body.push(`<text class="dim-label" x="${px(frame.left - 8)}" y="${px(row - (step * (diagrams[dim]?.length ?? 0)) / 2 + 4)}" text-anchor="end">${escapeXml(`H${dim}`)}</text>`);
     row += gap;
   }
-  body.push(...legend(frame, dims.map((dim) => ({ name: `H${dim}`, colour: dimensionColour(dim) }))));
   return svgDocument(width, height, body, options.title);
 }

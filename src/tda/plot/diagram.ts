@@ -57,6 +57,7 @@ export function plotDiagram(diagrams: Diagrams, options: DiagramPlotOptions = {}
     }
     body.push(`</g>`);
   }
-  body.push(...legend(frame, dims.map((dim) => ({ name: `H${dim}`, colour: dimensionColour(dim) }))));
+  // Bottom right lies below the diagonal, where no point of a diagram can be.
+  body.push(...legend(frame, dims.map((dim) => ({ name: `H${dim}`, colour: dimensionColour(dim) })), "bottom"));
   return svgDocument(width, height, body, options.title);
 }

@@ -143,7 +143,7 @@ export class RipsReducer {
         const base = (i * (i - 1)) / 2;
         for (let p = offsets![i]; p < offsets![i + 1]; p++) {
           const j = neighbors[p];
-          if (j < i) all.push(base + j, neighborRanks[p]);
+          if (j < i) all.push(base + j, neighborRanks![p]);
         }
       }
     }

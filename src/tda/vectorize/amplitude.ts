@@ -14,7 +14,7 @@ export const amplitudeMetrics = ["bottleneck", "wasserstein", "betti", "landscap
 export type AmplitudeMetric = (typeof amplitudeMetrics)[number];
 
 export interface AmplitudeOptions extends EssentialOptions {
-  /** Order of the norm (giotto-tda's `p`), default 2; Infinity allowed except for "wasserstein". */
+  /** Order of the norm (giotto-tda's `p`), default 2; Infinity allowed (wasserstein then equals bottleneck). */
   p?: number;
   /** Sample points of the filtration axis: needed by every metric but bottleneck and wasserstein. */
   grid?: Grid;
@@ -55,7 +55,7 @@ export function amplitude(intervals: readonly Interval[], metric: AmplitudeMetri
     case "bottleneck":
       return diagonalDistance(intervals, Infinity, options.infinity);
     case "wasserstein":
-      if (p === Infinity) throw new TdaInputError(`amplitude: wasserstein needs a finite p; use bottleneck for p = ∞`);
+      // W_∞ is the bottleneck distance, and diagonalDistance computes exactly that for p = ∞.
       return diagonalDistance(intervals, p, options.infinity);
     case "betti": {
       const grid = needGrid(options, metric);

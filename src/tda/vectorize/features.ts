@@ -1,11 +1,11 @@
 import type { Diagrams, Interval } from "../types.ts";
-import { amplitude, amplitudeMetrics, defaultPersistenceGrid, type AmplitudeMetric } from "./amplitude.ts";
+import { amplitude, defaultPersistenceGrid, type AmplitudeMetric } from "./amplitude.ts";
 import { bettiCurve } from "./betti-curve.ts";
 import { persistenceEntropy, type EntropyNormalization } from "./entropy.ts";
 import type { EssentialOptions } from "./essential.ts";
-import { checkGrid, type Grid } from "./grid.ts";
+import { checkGrid, gridStep, type Grid } from "./grid.ts";
 import { heatKernel } from "./heat-kernel.ts";
-import { landscapeNorm, persistenceLandscape } from "./landscape.ts";
+import { landscapeNorm, persistenceLandscape, sampledNorm } from "./landscape.ts";
 import { persistenceImage, type PersistenceWeight } from "./persistence-image.ts";
 import { silhouette } from "./silhouette.ts";
 import { numberOfPoints, totalPersistence } from "./summaries.ts";
@@ -62,20 +62,24 @@ export function dimensionFeatures(intervals: readonly Interval[], dimension: num
   const persistenceGrid = options.persistenceGrid ?? defaultPersistenceGrid(imageGrid);
   const essentialOptions = { infinity: options.infinity };
   const count = numberOfPoints(intervals);
+  const p = options.p ?? 2;
+  const step = gridStep(grid);
+  const imageStep = gridStep(imageGrid);
+  // Each curve and image is computed once; its amplitude is its sampled norm (amplitude.ts).
+  const betti = bettiCurve(intervals, grid, essentialOptions);
   const landscape = persistenceLandscape(intervals, grid, layers, essentialOptions);
-  const amplitudes = {} as Record<AmplitudeMetric, number>;
-  for (const metric of amplitudeMetrics) {
-    amplitudes[metric] = amplitude(intervals, metric, {
-      ...essentialOptions,
-      p: options.p,
-      grid: metric === "heat" || metric === "persistence-image" ? imageGrid : grid,
-      persistenceGrid,
-      layers,
-      power: options.power,
-      sigma,
-      weight: options.weight,
-    });
-  }
+  const silhouetteCurve = silhouette(intervals, grid, options.power ?? 1, essentialOptions);
+  const image = persistenceImage(intervals, imageGrid, persistenceGrid, sigma, { ...essentialOptions, weight: options.weight });
+  const heat = heatKernel(intervals, imageGrid, sigma, essentialOptions);
+  const amplitudes: Record<AmplitudeMetric, number> = {
+    bottleneck: amplitude(intervals, "bottleneck", essentialOptions),
+    wasserstein: amplitude(intervals, "wasserstein", { ...essentialOptions, p }),
+    betti: sampledNorm(betti, betti.length, step, p),
+    landscape: landscapeNorm(landscape, grid, layers, p),
+    silhouette: sampledNorm(silhouetteCurve, silhouetteCurve.length, step, p),
+    heat: sampledNorm(heat, heat.length, imageStep * imageStep, p),
+    "persistence-image": sampledNorm(image, image.length, imageStep * gridStep(persistenceGrid), p),
+  };
   return {
     dimension,
     points: count.points,
@@ -83,19 +87,15 @@ export function dimensionFeatures(intervals: readonly Interval[], dimension: num
     totalPersistence: totalPersistence(intervals, 1, essentialOptions),
     entropy: persistenceEntropy(intervals, { ...essentialOptions, normalize: options.entropy }),
     amplitudes,
-    bettiCurve: Array.from(bettiCurve(intervals, grid, essentialOptions)),
+    bettiCurve: Array.from(betti),
     landscape: {
       layers: rows(landscape, layers, grid.n),
       l1: landscapeNorm(landscape, grid, layers, 1),
       l2: landscapeNorm(landscape, grid, layers, 2),
     },
-    silhouette: Array.from(silhouette(intervals, grid, options.power ?? 1, essentialOptions)),
-    persistenceImage: rows(
-      persistenceImage(intervals, imageGrid, persistenceGrid, sigma, { ...essentialOptions, weight: options.weight }),
-      persistenceGrid.n,
-      imageGrid.n,
-    ),
-    heatKernel: rows(heatKernel(intervals, imageGrid, sigma, essentialOptions), imageGrid.n, imageGrid.n),
+    silhouette: Array.from(silhouetteCurve),
+    persistenceImage: rows(image, persistenceGrid.n, imageGrid.n),
+    heatKernel: rows(heat, imageGrid.n, imageGrid.n),
   };
 }
 

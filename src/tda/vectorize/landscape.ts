@@ -24,15 +24,22 @@ export function persistenceLandscape(
   checkLayers(layers);
   const n = grid.n;
   const result = outputBuffer(n * layers, out);
+  // The finite intervals once, as plain arrays: the loop below runs n times over them.
+  const births = new Float64Array(intervals.length);
+  const deaths = new Float64Array(intervals.length);
+  let m = 0;
+  for (let j = 0; j < intervals.length; j++) {
+    const death = effectiveDeath(intervals[j][1], options.infinity);
+    if (!(death > intervals[j][0]) || death === Infinity) continue;
+    births[m] = intervals[j][0];
+    deaths[m++] = death;
+  }
   const top = new Float64Array(layers);
   for (let i = 0; i < n; i++) {
     const t = gridPoint(grid, i);
     top.fill(0);
-    for (let j = 0; j < intervals.length; j++) {
-      const birth = intervals[j][0];
-      const death = effectiveDeath(intervals[j][1], options.infinity);
-      if (!(death > birth) || death === Infinity) continue;
-      const tent = Math.min(t - birth, death - t);
+    for (let j = 0; j < m; j++) {
+      const tent = Math.min(t - births[j], deaths[j] - t);
       if (tent <= top[layers - 1]) continue;
       let k = layers - 1;
       while (k > 0 && top[k - 1] < tent) {

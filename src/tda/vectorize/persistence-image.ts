@@ -12,7 +12,7 @@ export const constantWeight: PersistenceWeight = () => 1;
 
 /**
  * Adams et al. (2017)'s weight: 0 at persistence 0, rising linearly to 1 at `full`
- * persistence and 1 beyond (persim's default `linear_ramp` has this shape).
+ * persistence and 1 beyond (persim's `linear_ramp` has this shape).
  */
 export function linearRampWeight(full: number): PersistenceWeight {
   if (!(full > 0)) throw new TdaInputError(`persistence image: ramp end ${full} must be positive`);
@@ -39,9 +39,10 @@ export interface PersistenceImageOptions extends EssentialOptions {
  * - gudhi `PersistenceImage(bandwidth)`: bandwidth is the standard deviation, density
  *   sampled at grid points, as here; its weight takes the (birth, persistence) point.
  * - persim `PersistenceImager(kernel_params={"sigma": Σ})`: Σ is a covariance matrix, so
- *   σ here corresponds to Σ = [[σ², 0], [0, σ²]]; persim integrates the Gaussian over each
- *   pixel (Adams's definition), which is ≈ our value × pixel area for small pixels, and its
- *   default weight is a linear ramp (`linearRampWeight`).
+ *   σ here corresponds to Σ = [[σ², 0], [0, σ²]] (its default Σ = identity is σ = 1);
+ *   persim integrates the Gaussian over each pixel (Adams's definition), which is ≈ our
+ *   value × pixel area for small pixels; its default weight is the persistence itself
+ *   (`weight: (p) => p` here), and it offers Adams's ramp (`linearRampWeight`).
  * Essential classes: left out unless `infinity` is set.
  */
 export function persistenceImage(
