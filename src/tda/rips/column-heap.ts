@@ -1,3 +1,5 @@
+import { allocate } from "./simplex-list.ts";
+
 /**
  * A working column of the coboundary matrix: a binary heap of (rank, index, coefficient)
  * entries whose top is the pivot, the oldest simplex in the filtration: smallest
@@ -91,7 +93,7 @@ export class ColumnHeap {
 
   private grow(): void {
     const capacity = this.ranks.length * 2;
-    const ranks = new Int32Array(capacity);
+    const ranks = allocate("entries in a working column", capacity, () => new Int32Array(capacity));
     ranks.set(this.ranks);
     const indices = new Float64Array(capacity);
     indices.set(this.indices);

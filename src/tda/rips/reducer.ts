@@ -66,15 +66,17 @@ export class RipsReducer {
   }
 
   run(): void {
-    let apparent = new IndexSet(this.f.n * 4);
+    let apparent: IndexSet | null = this.maxDim > 1 ? new IndexSet(this.f.n * 4) : null;
     const { edges, columns } = this.computeH0(apparent);
     let simplices = edges;
     let cols = columns;
     for (let dim = 1; dim <= this.maxDim; dim++) {
       const pivots = this.computePairs(dim, cols, apparent);
       if (dim < this.maxDim) {
-        const nextApparent = new IndexSet(simplices.size * 2);
-        const next = this.assemble(dim, simplices, pivots, apparent, nextApparent, dim + 1 < this.maxDim);
+        // The last dimension's apparent cofacets clear nothing further: recomputed when asked, not stored.
+        const last = dim + 1 === this.maxDim;
+        const nextApparent = last ? null : new IndexSet(simplices.size * 2);
+        const next = this.assemble(dim, simplices, pivots, apparent, nextApparent, !last);
         apparent = nextApparent;
         simplices = next.simplices;
         cols = next.columns;
@@ -83,7 +85,7 @@ export class RipsReducer {
   }
 
   /** H0 by Kruskal's union–find; edges not in the spanning forest become dimension-1 columns. */
-  private computeH0(apparent: IndexSet): { edges: SimplexList; columns: SimplexList } {
+  private computeH0(apparent: IndexSet | null): { edges: SimplexList; columns: SimplexList } {
     const { n, values } = this.f;
     const edges = this.edgesInFiltrationOrder();
     const parent = new Int32Array(n);
@@ -120,7 +122,7 @@ export class RipsReducer {
       const rank = nonForest.ranks[k];
       const cofacet = this.zeroApparentCofacet(index, rank, 1, null);
       if (cofacet === -1) columns.push(index, rank);
-      else apparent.add(cofacet);
+      else apparent?.add(cofacet);
     }
     return { edges, columns };
   }
@@ -161,7 +163,7 @@ export class RipsReducer {
   }
 
   /** Reduces the columns of dimension `dim`; returns their pivots (for clearing the next dimension). */
-  private computePairs(dim: number, columns: SimplexList, apparent: IndexSet): PivotMap {
+  private computePairs(dim: number, columns: SimplexList, apparent: IndexSet | null): PivotMap {
     const p = this.modulus;
     const values = this.f.values;
     const pivots = new PivotMap(columns.size);
@@ -186,7 +188,7 @@ export class RipsReducer {
       while (main.next(true)) {
         const coefficient = main.odd ? p - 1 : 1;
         if (checkEmergent && main.rank === rank) {
-          if (!pivots.has(main.index) && !apparent.has(main.index)) {
+          if (!pivots.has(main.index) && !this.isApparentCofacet(main.index, rank, dim + 1, apparent)) {
             emergent = main.index;
             emergentCoefficient = coefficient;
             break;
@@ -222,7 +224,7 @@ export class RipsReducer {
           checkProgress(found, coboundary, pivotIndex);
           continue;
         }
-        if (apparent.has(pivotIndex)) {
+        if (this.isApparentCofacet(pivotIndex, pivotRank, dim + 1, apparent)) {
           const facet = this.zeroPivotFacet(pivotIndex, pivotRank, dim + 1, null);
           // The pivot is paired with a simplex never made a column: add that simplex's coboundary.
           const facetCoefficient = this.facetOdd ? p - 1 : 1;
@@ -255,7 +257,7 @@ export class RipsReducer {
   }
 
   /** Columns of dimension `dim + 1`: cofacets of `simplices` not cleared and not in an apparent pair. */
-  private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, apparent: IndexSet, nextApparent: IndexSet, keepSimplices: boolean) {
+  private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, apparent: IndexSet | null, nextApparent: IndexSet | null, keepSimplices: boolean) {
     const next = new SimplexList(keepSimplices ? simplices.size * 4 : 16);
     const columns = new SimplexList(simplices.size);
     const main = this.main;
@@ -265,11 +267,11 @@ export class RipsReducer {
         const index = main.index;
         const rank = main.rank;
         if (keepSimplices) next.push(index, rank);
-        if (pivots.has(index) || apparent.has(index)) continue;
+        if (pivots.has(index) || apparent!.has(index)) continue;
         main.cofacetVertices(this.candidate);
         const cofacet = this.zeroApparentCofacet(index, rank, dim + 1, this.candidate);
         if (cofacet === -1) columns.push(index, rank);
-        else nextApparent.add(cofacet);
+        else nextApparent?.add(cofacet);
       }
     }
     columns.sortForReduction(this.f.infinite);
@@ -365,6 +367,16 @@ export class RipsReducer {
       return facet;
     }
     return -1;
+  }
+
+  /**
+   * Whether the simplex is the cofacet of an apparent pair whose facet was never made a
+   * column: looked up where such cofacets were recorded, else derived.
+   */
+  private isApparentCofacet(index: number, rank: number, dim: number, apparent: IndexSet | null): boolean {
+    if (apparent) return apparent.has(index);
+    const facet = this.zeroPivotFacet(index, rank, dim, null);
+    return facet !== -1 && this.zeroPivotCofacet(facet, rank, dim - 1, this.facetVertices) === index;
   }
 
   /** The cofacet with which the simplex forms a zero-persistence apparent pair, or -1. */

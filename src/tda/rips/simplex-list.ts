@@ -1,3 +1,23 @@
+import { TdaInputError } from "../types.ts";
+
+/** Beyond this many entries (about 3 GB of simplices) the problem is refused, not swapped. */
+export const MAX_ENTRIES = 2 ** 28;
+
+/** Allocates, turning the engine's running out of memory into a message a user can act on. */
+export function allocate<T>(what: string, count: number, make: () => T): T {
+  if (count > MAX_ENTRIES) {
+    throw new TdaInputError(`too large for memory: more than ${MAX_ENTRIES} ${what}; lower the dimension or give a smaller threshold`);
+  }
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new TdaInputError(`too large for memory: ${count} ${what}; lower the dimension or give a smaller threshold`);
+    }
+    throw error;
+  }
+}
+
 /** A growable list of simplices: index (exact below 2^53) and diameter rank. */
 export class SimplexList {
   indices: Float64Array;
@@ -16,9 +36,10 @@ export class SimplexList {
   }
 
   private grow(): void {
-    const indices = new Float64Array(this.indices.length * 2);
+    const capacity = this.indices.length * 2;
+    const indices = allocate("simplices", capacity, () => new Float64Array(capacity));
     indices.set(this.indices);
-    const ranks = new Int32Array(this.ranks.length * 2);
+    const ranks = allocate("simplices", capacity, () => new Int32Array(capacity));
     ranks.set(this.ranks);
     this.indices = indices;
     this.ranks = ranks;
