@@ -11,6 +11,10 @@ export class ColumnHeap {
   indices = new Float64Array(256);
   coefficients = new Int32Array(256);
   size = 0;
+  /** The pivot after `settlePivot`. */
+  pivotRank = 0;
+  pivotIndex = 0;
+  pivotCoefficient = 0;
 
   clear(): void {
     this.size = 0;
@@ -85,6 +89,9 @@ export class ColumnHeap {
       }
       if (coefficient !== 0) {
         this.push(rank, index, coefficient);
+        this.pivotRank = rank;
+        this.pivotIndex = index;
+        this.pivotCoefficient = coefficient;
         return true;
       }
     }

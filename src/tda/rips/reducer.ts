@@ -1,6 +1,7 @@
 import type { Cocycle, Interval } from "../types.ts";
 import { BinomialTable } from "./binomial.ts";
 import { ColumnHeap } from "./column-heap.ts";
+import { RadixColumn } from "./radix-column.ts";
 import { DenseCofacets, SparseCofacets, decodeVertices, type CofacetEnumerator } from "./cofacets.ts";
 import type { Filtration } from "./filtration.ts";
 import { inverseMod } from "./modular.ts";
@@ -33,7 +34,8 @@ export class RipsReducer {
   private readonly main: CofacetEnumerator;
   /** A second enumerator for the apparent-pair tests run while `main` is mid-way. */
   private readonly aux: CofacetEnumerator;
-  private readonly coboundary = new ColumnHeap();
+  /** The working column: a radix heap where packed keys fit in 2^53, else a binary heap. */
+  private coboundary: ColumnHeap | RadixColumn = new ColumnHeap();
   private readonly combination = new ColumnHeap();
   private readonly facetVertices: Int32Array;
   private readonly cofacetVertices: Int32Array;
@@ -168,6 +170,9 @@ export class RipsReducer {
     const values = this.f.values;
     const pivots = new PivotMap(columns.size);
     const main = this.main;
+    const span = this.binomial.get(this.f.n, dim + 2);
+    const packable = (this.f.infinite + 1) * span < 2 ** 53;
+    this.coboundary = packable ? new RadixColumn(span) : new ColumnHeap();
     const coboundary = this.coboundary;
     const combination = this.combination;
     const reduction = new ReductionMatrix(columns.size);
@@ -209,9 +214,9 @@ export class RipsReducer {
           if (this.wantCocycles) this.cocycles[dim].push(this.cocycleOf(index, dim, reduction, c, true));
           break;
         }
-        const pivotIndex = coboundary.indices[0];
-        const pivotRank = coboundary.ranks[0];
-        const pivotCoefficient = coboundary.coefficients[0];
+        const pivotIndex = coboundary.pivotIndex;
+        const pivotRank = coboundary.pivotRank;
+        const pivotCoefficient = coboundary.pivotCoefficient;
         const slot = pivots.find(pivotIndex);
         if (slot !== -1) {
           const other = pivots.columns[slot];
@@ -423,8 +428,8 @@ export class RipsReducer {
 }
 
 /** An addition must cancel the pivot; if it ever did not, the reduction would loop forever. */
-function checkProgress(found: boolean, coboundary: ColumnHeap, previousPivot: number): void {
-  if (found && coboundary.indices[0] === previousPivot) throw new Error("internal error: column addition left the pivot in place");
+function checkProgress(found: boolean, coboundary: ColumnHeap | RadixColumn, previousPivot: number): void {
+  if (found && coboundary.pivotIndex === previousPivot) throw new Error("internal error: column addition left the pivot in place");
 }
 
 /** The reduction matrix V, column by column (compressed sparse columns). */
