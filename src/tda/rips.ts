@@ -1,15 +1,35 @@
-import { buildFiltration, type Filtration } from "./rips/filtration.ts";
+import { buildFiltration, edgeTop, type Filtration } from "./rips/filtration.ts";
+import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
 import { TdaInputError, type Interval, type PersistenceResult, type RipsInput, type RipsOptions } from "./types.ts";
 
-const MAX_DIM = 8;
+/** Highest homology dimension computed. */
+export const MAX_DIM = 8;
 
 function checkOptions(maxDim: number, modulus: number): void {
   if (!Number.isInteger(maxDim) || maxDim < 0 || maxDim > MAX_DIM) {
-    throw new TdaInputError(`maxDim ${maxDim} must be an integer from 0 to ${MAX_DIM}`);
+    throw new TdaInputError(`dimension ${maxDim} must be an integer from 0 to ${MAX_DIM}`);
   }
   checkModulus(modulus);
+}
+
+function pointCount(input: RipsInput): number {
+  if (Array.isArray(input)) return input.length;
+  if (input.type === "points") return input.dimension > 0 ? Math.floor(input.points.length / input.dimension) : 0;
+  return input.n;
+}
+
+/** Refuses, before any work, problems whose simplex indices would pass 2^53. */
+function checkIndexRange(n: number, maxDim: number): void {
+  const k = maxDim + 2;
+  let c = 1;
+  for (let i = 1; i <= k && n >= k; i++) c = (c * (n - k + i)) / i;
+  if (n >= k && c >= 2 ** 53) {
+    throw new TdaInputError(
+      `${n} points in dimension ${maxDim} need simplex indices up to C(${n}, ${k}) ≥ 2^53, beyond exact integers: lower the dimension or use fewer points`,
+    );
+  }
 }
 
 /**
@@ -21,6 +41,7 @@ function checkOptions(maxDim: number, modulus: number): void {
 export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): PersistenceResult & { n: number; valueRange: [number, number] } {
   const { maxDim = 1, modulus = 2, cocycles = false } = options;
   checkOptions(maxDim, modulus);
+  checkIndexRange(pointCount(input), maxDim);
   const f = buildFiltration(input, options.threshold);
   const reducer = new RipsReducer(f, maxDim, modulus, cocycles, options.onProgress);
   reducer.run();
@@ -50,6 +71,7 @@ export function persistenceAboveZero(
 ): Interval[][] {
   const { maxDim, modulus = 2 } = options;
   checkOptions(maxDim, modulus);
+  checkIndexRange(n, maxDim);
   const f = filtrationFromSortedEdges(n, lower, threshold, sortedEdges);
   const reducer = new RipsReducer(f, maxDim, modulus, false);
   reducer.run();
@@ -68,6 +90,7 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
   }
   const ranksOfValues = values.slice(0, distinct);
   const dense = new Int32Array(n * n).fill(distinct);
+  const edges = new SimplexList(m);
   let rank = -1;
   let last = NaN;
   for (let k = 0; k < m; k++) {
@@ -77,11 +100,11 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
       rank++;
       last = d;
     }
-    // Edge index e = i(i-1)/2 + j with i > j.
-    const i = Math.floor((1 + Math.sqrt(1 + 8 * e)) / 2);
+    const i = edgeTop(e);
     const j = e - (i * (i - 1)) / 2;
     dense[i * n + j] = rank;
     dense[j * n + i] = rank;
+    edges.push(e, rank);
   }
   return {
     n,
@@ -92,6 +115,7 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
     offsets: null,
     neighbors: null,
     neighborRanks: null,
+    edges,
     valueRange: [distinct ? ranksOfValues[0] : 0, distinct ? ranksOfValues[distinct - 1] : 0],
   };
 }

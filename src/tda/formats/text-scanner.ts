@@ -40,7 +40,7 @@ export function scanText(text: string, source: string): ScannedText {
   const offsets: number[] = [];
   const rowStarts: number[] = [];
   let endOffset = 0;
-  // Whether the current line has a number not yet followed by its one comma.
+  // A comma may follow a number on the same line, once: `1,2` and `1 , 2` but not `1,,2`.
   let valueOnLine = false;
   let commaAllowed = false;
   const length = text.length;

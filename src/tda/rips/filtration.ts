@@ -1,4 +1,5 @@
 import { TdaInputError, type RipsInput } from "../types.ts";
+import { SimplexList } from "./simplex-list.ts";
 
 /**
  * The Rips filtration's 1-skeleton, with every edge length replaced by its rank among the
@@ -19,8 +20,33 @@ export interface Filtration {
   offsets: Int32Array | null;
   neighbors: Int32Array | null;
   neighborRanks: Int32Array | null;
+  /** Edges within the threshold in filtration order: rank ascending, then index descending. */
+  edges: SimplexList;
   /** Smallest and largest distance in the input, as Ripser reports them. */
   valueRange: [number, number];
+}
+
+/** The larger vertex of edge `e` = i(i-1)/2 + j, i > j. */
+export function edgeTop(e: number): number {
+  let i = Math.floor((1 + Math.sqrt(1 + 8 * e)) / 2);
+  if ((i * (i - 1)) / 2 > e) i--;
+  else if ((i * (i + 1)) / 2 <= e) i++;
+  return i;
+}
+
+/** Orders edges by a stable counting sort on rank over edges listed by decreasing index. */
+export function sortEdgesByRank(byDecreasingIndex: SimplexList, rankCount: number): SimplexList {
+  const counts = new Int32Array(rankCount + 1);
+  for (let k = 0; k < byDecreasingIndex.size; k++) counts[byDecreasingIndex.ranks[k] + 1]++;
+  for (let r = 0; r < rankCount; r++) counts[r + 1] += counts[r];
+  const sorted = new SimplexList(byDecreasingIndex.size);
+  for (let k = 0; k < byDecreasingIndex.size; k++) {
+    const at = counts[byDecreasingIndex.ranks[k]]++;
+    sorted.indices[at] = byDecreasingIndex.indices[k];
+    sorted.ranks[at] = byDecreasingIndex.ranks[k];
+  }
+  sorted.size = byDecreasingIndex.size;
+  return sorted;
 }
 
 const DENSE_MAX_N = 4096;
@@ -150,7 +176,7 @@ function toFloat32Lower(n: number, distances: ArrayLike<number>): Float32Array {
       const d = distances[e];
       checkFinite(d, () => `distance (${i}, ${j})`);
       if (d < 0) throw new TdaInputError(`distance (${i}, ${j}) is negative: ${d}`);
-      lower[e] = d;
+      lower[e] = d + 0; // -0 to +0: ranks sort by bit pattern
     }
   }
   return lower;
@@ -187,26 +213,10 @@ export function fromLower(n: number, lower: Float32Array, threshold?: number): F
     if (lower[e] > max) max = lower[e];
   }
   const t = threshold ?? enclosingRadius(n, lower);
-  const values = distinctSorted(lower, t);
-  const infinite = values.length;
-  const base = { n, threshold: t, values, infinite, valueRange: [min, max] as [number, number] };
   let kept = 0;
   for (let e = 0; e < lower.length; e++) if (lower[e] <= t) kept++;
   // Dense rows are faster to scan than merged neighbour lists unless most pairs are beyond the threshold.
-  if (n <= DENSE_MAX_N && kept * 4 >= lower.length) {
-    // The diagonal is beyond any threshold: a vertex is never its own neighbour.
-    const dense = new Int32Array(n * n).fill(infinite);
-    let e = 0;
-    for (let i = 1; i < n; i++) {
-      for (let j = 0; j < i; j++) {
-        const d = lower[e++];
-        const r = d <= t ? rankOf(values, d) : infinite;
-        dense[i * n + j] = r;
-        dense[j * n + i] = r;
-      }
-    }
-    return { ...base, dense, offsets: null, neighbors: null, neighborRanks: null };
-  }
+  if (n <= DENSE_MAX_N && kept * 4 >= lower.length) return denseFiltration(n, lower, t, kept, [min, max]);
   const is: number[] = [];
   const js: number[] = [];
   const ds: number[] = [];
@@ -254,6 +264,70 @@ function fromSparse(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds:
   return { ...graph, valueRange: [min, max] };
 }
 
+/**
+ * The dense filtration. Edges are ranked by one native sort of packed keys (float bits,
+ * which order non-negative floats, then the index reversed), which also leaves them in
+ * filtration order; where the keys would not fit in 2^53, by a sort of the distinct
+ * values and a counting sort.
+ */
+function denseFiltration(n: number, lower: Float32Array, t: number, kept: number, valueRange: [number, number]): Filtration {
+  const bits = new Uint32Array(lower.buffer, lower.byteOffset, lower.length);
+  const span = 2 ** Math.ceil(Math.log2(lower.length + 1));
+  let maxBits = 0;
+  for (let e = 0; e < lower.length; e++) if (lower[e] <= t && bits[e] > maxBits) maxBits = bits[e];
+  let values: Float32Array;
+  let edges: SimplexList;
+  if ((maxBits + 1) * span <= 2 ** 53) {
+    const keys = new Float64Array(kept);
+    let m = 0;
+    for (let e = 0; e < lower.length; e++) if (lower[e] <= t) keys[m++] = bits[e] * span + (span - 1 - e);
+    keys.sort();
+    values = new Float32Array(kept);
+    edges = new SimplexList(kept);
+    let distinct = 0;
+    let lastBits = -1;
+    for (let k = 0; k < kept; k++) {
+      const high = Math.floor(keys[k] / span);
+      const e = span - 1 - (keys[k] - high * span);
+      if (high !== lastBits) {
+        values[distinct++] = lower[e];
+        lastBits = high;
+      }
+      edges.push(e, distinct - 1);
+    }
+    values = values.slice(0, distinct);
+  } else {
+    values = distinctSorted(lower, t);
+    const byDecreasingIndex = new SimplexList(kept);
+    for (let e = lower.length - 1; e >= 0; e--) if (lower[e] <= t) byDecreasingIndex.push(e, rankOf(values, lower[e]));
+    edges = sortEdgesByRank(byDecreasingIndex, values.length);
+  }
+  const distinct = values.length;
+  const dense = new Int32Array(n * n);
+  const infinite = distinct;
+  // The diagonal and pairs beyond the threshold are infinitely far: a vertex is never its own neighbour.
+  dense.fill(infinite);
+  for (let k = 0; k < kept; k++) {
+    const e = edges.indices[k];
+    const i = edgeTop(e);
+    const j = e - (i * (i - 1)) / 2;
+    dense[i * n + j] = edges.ranks[k];
+    dense[j * n + i] = edges.ranks[k];
+  }
+  return {
+    n,
+    threshold: t,
+    values,
+    infinite,
+    dense,
+    offsets: null,
+    neighbors: null,
+    neighborRanks: null,
+    edges,
+    valueRange,
+  };
+}
+
 /** CSR neighbour lists, each sorted by decreasing vertex, with edge ranks. */
 function sparseGraph(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds: Float32Array, threshold: number) {
   const values = distinctSorted(ds, Infinity);
@@ -286,6 +360,12 @@ function sparseGraph(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds
       neighborRanks[offsets[v] + k] = key - u * 2 ** 21;
     }
   }
+  const byDecreasingIndex = new SimplexList(offsets[n] / 2);
+  for (let i = n - 1; i >= 1; i--) {
+    const base = (i * (i - 1)) / 2;
+    for (let p = offsets[i]; p < offsets[i + 1]; p++) if (neighbors[p] < i) byDecreasingIndex.push(base + neighbors[p], neighborRanks[p]);
+  }
+  const edges = sortEdgesByRank(byDecreasingIndex, values.length);
   let dense: Int32Array | null = null;
   if (n <= DENSE_MAX_N) {
     dense = new Int32Array(n * n).fill(values.length);
@@ -293,5 +373,5 @@ function sparseGraph(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds
       for (let k = offsets[v]; k < offsets[v + 1]; k++) dense[v * n + neighbors[k]] = neighborRanks[k];
     }
   }
-  return { n, threshold, values, infinite: values.length, dense, offsets, neighbors, neighborRanks };
+  return { n, threshold, values, infinite: values.length, dense, offsets, neighbors, neighborRanks, edges };
 }

@@ -3,7 +3,7 @@ import { BinomialTable } from "./binomial.ts";
 import { ColumnHeap } from "./column-heap.ts";
 import { RadixColumn } from "./radix-column.ts";
 import { DenseCofacets, SparseCofacets, decodeVertices, type CofacetEnumerator } from "./cofacets.ts";
-import type { Filtration } from "./filtration.ts";
+import { edgeTop, type Filtration } from "./filtration.ts";
 import { inverseMod } from "./modular.ts";
 import { IndexSet, PivotMap } from "./pivot-map.ts";
 import { SimplexList } from "./simplex-list.ts";
@@ -88,8 +88,7 @@ export class RipsReducer {
 
   /** H0 by Kruskal's union–find; edges not in the spanning forest become dimension-1 columns. */
   private computeH0(apparent: IndexSet | null): { edges: SimplexList; columns: SimplexList } {
-    const { n, values } = this.f;
-    const edges = this.edgesInFiltrationOrder();
+    const { n, values, edges } = this.f;
     const parent = new Int32Array(n);
     for (let v = 0; v < n; v++) parent[v] = v;
     const find = (v: number): number => {
@@ -101,13 +100,12 @@ export class RipsReducer {
     };
     const h0 = this.intervals[0];
     const nonForest = new SimplexList(this.maxDim >= 1 ? edges.size : 0);
-    const vertices = new Int32Array(2);
     for (let e = 0; e < edges.size; e++) {
       const index = edges.indices[e];
       const rank = edges.ranks[e];
-      decodeVertices(this.binomial, n, index, 1, vertices);
-      const a = find(vertices[0]);
-      const b = find(vertices[1]);
+      const top = edgeTop(index);
+      const a = find(top);
+      const b = find(index - (top * (top - 1)) / 2);
       if (a !== b) {
         if (a < b) parent[a] = b;
         else parent[b] = a;
@@ -129,41 +127,6 @@ export class RipsReducer {
     return { edges, columns };
   }
 
-  /** Edges within the threshold, by rank ascending then index descending. */
-  private edgesInFiltrationOrder(): SimplexList {
-    const { n, infinite, dense, offsets, neighbors, neighborRanks } = this.f;
-    const all = new SimplexList(1024);
-    // Produced by decreasing index, so a stable counting sort on rank leaves ties by index descending.
-    if (!neighbors) {
-      for (let i = n - 1; i >= 1; i--) {
-        const base = (i * (i - 1)) / 2;
-        for (let j = i - 1; j >= 0; j--) {
-          const r = dense![i * n + j];
-          if (r < infinite) all.push(base + j, r);
-        }
-      }
-    } else {
-      for (let i = n - 1; i >= 1; i--) {
-        const base = (i * (i - 1)) / 2;
-        for (let p = offsets![i]; p < offsets![i + 1]; p++) {
-          const j = neighbors[p];
-          if (j < i) all.push(base + j, neighborRanks![p]);
-        }
-      }
-    }
-    const counts = new Int32Array(infinite + 1);
-    for (let k = 0; k < all.size; k++) counts[all.ranks[k] + 1]++;
-    for (let r = 0; r < infinite; r++) counts[r + 1] += counts[r];
-    const sorted = new SimplexList(all.size);
-    for (let k = 0; k < all.size; k++) {
-      const at = counts[all.ranks[k]]++;
-      sorted.indices[at] = all.indices[k];
-      sorted.ranks[at] = all.ranks[k];
-    }
-    sorted.size = all.size;
-    return sorted;
-  }
-
   /** Reduces the columns of dimension `dim`; returns their pivots (for clearing the next dimension). */
   private computePairs(dim: number, columns: SimplexList, apparent: IndexSet | null): PivotMap {
     const p = this.modulus;
@@ -178,7 +141,8 @@ export class RipsReducer {
     const reduction = new ReductionMatrix(columns.size);
     const out = this.intervals[dim];
     for (let c = 0; c < columns.size; c++) {
-      if (this.onProgress && c % PROGRESS_EVERY === 0) this.onProgress(dim, c / columns.size);
+      // The first half of a dimension's progress is its assembly, the second its reduction.
+      if (this.onProgress && c % PROGRESS_EVERY === 0) this.onProgress(dim, dim === 1 ? c / columns.size : 0.5 + c / columns.size / 2);
       const index = columns.indices[c];
       const rank = columns.ranks[c];
       coboundary.clear();
@@ -267,6 +231,7 @@ export class RipsReducer {
     const columns = new SimplexList(simplices.size);
     const main = this.main;
     for (let s = 0; s < simplices.size; s++) {
+      if (this.onProgress && s % PROGRESS_EVERY === 0) this.onProgress(dim + 1, s / simplices.size / 2);
       main.setSimplex(simplices.indices[s], simplices.ranks[s], dim);
       while (main.next(false)) {
         const index = main.index;

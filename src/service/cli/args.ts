@@ -1,0 +1,172 @@
+/**
+ * The CLI's option parsing and errors, shared by every command.
+ *
+ * A command describes itself with a `CommandSpec`; `parseArgs` reads `--name value`,
+ * `--name=value`, flags, `-` (stdin) and `--` (end of options), and throws a `UsageError`
+ * (exit 2) for anything it does not know. The `read…` helpers turn option text into checked
+ * values with messages that name the option.
+ */
+
+/** An error the CLI prints as one line, `streaming-tda: <message>`, exiting with `exitCode`. */
+export class CliError extends Error {
+  override name = "CliError";
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** A command line that does not make sense: exit code 2, as is customary. */
+export class UsageError extends CliError {
+  override name = "UsageError";
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+export interface OptionSpec {
+  /** Long name without dashes: `dim` for `--dim`. */
+  name: string;
+  /** Placeholder of the value (`K`); absent for a flag that takes none. */
+  value?: string;
+  help: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** One line for `streaming-tda --help`. */
+  summary: string;
+  /** What follows the command name in the usage line, e.g. `[FILE|-] [options]`. */
+  usage: string;
+  options: OptionSpec[];
+  /** Most positional arguments accepted (default 0). */
+  maxPositionals?: number;
+  /** Paragraphs printed after the options in `--help`. */
+  notes?: string[];
+}
+
+export interface ParsedArgs {
+  /** Option values by name; flags map to `true`. A repeated option keeps its last value. */
+  options: Map<string, string | true>;
+  positionals: string[];
+  /** `--help` or `-h` was given: print `formatHelp(spec)` and do nothing else. */
+  help: boolean;
+}
+
+export function parseArgs(argv: string[], spec: CommandSpec): ParsedArgs {
+  const options = new Map<string, string | true>();
+  const positionals: string[] = [];
+  let help = false;
+  for (let k = 0; k < argv.length; k++) {
+    const arg = argv[k];
+    if (arg === "--") {
+      positionals.push(...argv.slice(k + 1));
+      break;
+    }
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf("=");
+    const name = arg.startsWith("--") ? arg.slice(2, equals === -1 ? undefined : equals) : "";
+    const option = spec.options.find((o) => o.name === name);
+    if (!option) throw new UsageError(`${spec.name}: unknown option ${equals === -1 ? arg : arg.slice(0, equals)} (see streaming-tda ${spec.name} --help)`);
+    if (option.value === undefined) {
+      if (equals !== -1) throw new UsageError(`${spec.name}: option --${name} takes no value`);
+      options.set(name, true);
+      continue;
+    }
+    if (equals !== -1) {
+      options.set(name, arg.slice(equals + 1));
+    } else if (k + 1 < argv.length) {
+      options.set(name, argv[++k]);
+    } else {
+      throw new UsageError(`${spec.name}: option --${name} needs a value ${option.value}`);
+    }
+  }
+  const most = spec.maxPositionals ?? 0;
+  if (!help && positionals.length > most) {
+    const extra = positionals[most];
+    throw new UsageError(most === 0 ? `${spec.name}: unexpected argument "${extra}"` : `${spec.name}: unexpected argument "${extra}" (at most ${most} expected)`);
+  }
+  return { options, positionals, help };
+}
+
+export function formatHelp(spec: CommandSpec): string {
+  const labels = spec.options.map((o) => `--${o.name}${o.value ? ` ${o.value}` : ""}`);
+  labels.push("--help");
+  const width = Math.max(...labels.map((l) => l.length)) + 2;
+  const helps = [...spec.options.map((o) => o.help), "print this help"];
+  const lines = [`Usage: streaming-tda ${spec.name} ${spec.usage}`, "", spec.summary, "", "Options:"];
+  labels.forEach((label, k) => lines.push(`  ${label.padEnd(width)}${helps[k]}`));
+  for (const note of spec.notes ?? []) lines.push("", ...wrap(note, 88));
+  return lines.join("\n") + "\n";
+}
+
+/** Splits a paragraph into lines of at most `width` characters, at spaces. */
+function wrap(paragraph: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of paragraph.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The option's text, if given; a flag given as an option with a value is a usage error. */
+function text(args: ParsedArgs, spec: CommandSpec, name: string): string | undefined {
+  const value = args.options.get(name);
+  if (value === true) throw new UsageError(`${spec.name}: option --${name} needs a value`);
+  return value;
+}
+
+/** An integer option within [min, max]. */
+export function readInteger(args: ParsedArgs, spec: CommandSpec, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = text(args, spec, name);
+  if (raw === undefined) return fallback;
+  const value = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) throw new UsageError(`${spec.name}: --${name} must be an integer, not "${raw}"`);
+  if (value < min || value > max) {
+    throw new UsageError(`${spec.name}: --${name} must be ${max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`}, not ${value}`);
+  }
+  return value;
+}
+
+/** A number option of at least `min`; `inf` is accepted when `allowInfinity`. */
+export function readNumber(args: ParsedArgs, spec: CommandSpec, name: string, min: number, allowInfinity = false): number | undefined {
+  const raw = text(args, spec, name);
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  if (allowInfinity && /^\+?(inf|infinity)$/i.test(trimmed)) return Infinity;
+  const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!Number.isFinite(value)) throw new UsageError(`${spec.name}: --${name} must be a number${allowInfinity ? " or inf" : ""}, not "${raw}"`);
+  if (value < min) throw new UsageError(`${spec.name}: --${name} must be at least ${min}, not ${value}`);
+  return value;
+}
+
+/** One of `choices`; `resolve` may map other spellings (abbreviations) to a choice. */
+export function readChoice<T extends string>(
+  args: ParsedArgs,
+  spec: CommandSpec,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+  resolve: (raw: string) => T | undefined = (raw) => choices.find((c) => c === raw),
+): T {
+  const raw = text(args, spec, name);
+  if (raw === undefined) return fallback;
+  const value = resolve(raw);
+  if (value === undefined) throw new UsageError(`${spec.name}: --${name} must be one of ${choices.join(", ")}; not "${raw}"`);
+  return value;
+}
