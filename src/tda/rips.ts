@@ -43,8 +43,13 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
   checkOptions(maxDim, modulus);
   checkIndexRange(pointCount(input), maxDim);
   const f = buildFiltration(input, options.threshold);
-  const reducer = new RipsReducer(f, maxDim, modulus, cocycles, options.onProgress);
-  reducer.run();
+  const helper = options.assemblyHelper?.(f, maxDim);
+  const reducer = new RipsReducer(f, maxDim, modulus, cocycles, options.onProgress, helper);
+  try {
+    reducer.run();
+  } finally {
+    helper?.close();
+  }
   const result: PersistenceResult & { n: number; valueRange: [number, number] } = {
     diagrams: reducer.intervals,
     threshold: f.threshold,

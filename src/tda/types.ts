@@ -1,3 +1,6 @@
+import type { Filtration } from "./rips/filtration.ts";
+import type { AssemblyHelper } from "./rips/reducer.ts";
+
 /** A persistence interval [birth, death); death is Infinity for a class that never dies. */
 export type Interval = [birth: number, death: number];
 
@@ -31,6 +34,11 @@ export interface RipsOptions {
   cocycles?: boolean;
   /** Called now and then with the dimension being reduced and the share of it done. */
   onProgress?: (dim: number, done: number) => void;
+  /**
+   * Makes a helper that assembles half of each dimension's columns on another thread
+   * (for Node: `assemblyWorker` in src/service/rips-threads.ts). Results are identical.
+   */
+  assemblyHelper?: (filtration: Filtration, maxDim: number) => AssemblyHelper;
 }
 
 /**

@@ -217,16 +217,24 @@ class CandidateSet {
     this.halfCount = total;
     let segment = 0;
     for (const [xs, ys] of this.pairSets) {
+      // xs is sorted, so the four window ends only move right: one merge-like pass per set.
+      let belowStart = 0;
+      let belowEnd = 0;
+      let aboveStart = 0;
+      let aboveEnd = 0;
+      const size = ys.length;
       for (let i = 0; i < xs.length; i++) {
         const x = xs[i];
         // Below x: ys in [x − hi, x − lo); above x: ys in (x + lo, x + hi].
-        const below = lowerBound(ys, x - hi);
-        this.segmentFirst[segment] = below;
-        total += lowerBound(ys, x - lo) - below;
+        while (belowStart < size && ys[belowStart] < x - hi) belowStart++;
+        while (belowEnd < size && ys[belowEnd] < x - lo) belowEnd++;
+        while (aboveStart < size && ys[aboveStart] <= x + lo) aboveStart++;
+        while (aboveEnd < size && ys[aboveEnd] <= x + hi) aboveEnd++;
+        this.segmentFirst[segment] = belowStart;
+        total += belowEnd - belowStart;
         this.segmentEndCount[segment++] = total;
-        const above = upperBound(ys, x + lo);
-        this.segmentFirst[segment] = above;
-        total += upperBound(ys, x + hi) - above;
+        this.segmentFirst[segment] = aboveStart;
+        total += aboveEnd - aboveStart;
         this.segmentEndCount[segment++] = total;
       }
     }

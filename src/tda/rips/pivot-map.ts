@@ -25,6 +25,14 @@ export class PivotMap {
     this.mask = capacity - 1;
   }
 
+  /** A read-only view over another map's keys (in a helper thread): `has` only. */
+  static withKeys(keys: Float64Array): PivotMap {
+    const map = new PivotMap(0);
+    map.keys = keys;
+    map.mask = keys.length - 1;
+    return map;
+  }
+
   private slot(key: number): number {
     return hashIndex(key) & this.mask;
   }
@@ -84,6 +92,14 @@ export class IndexSet {
     while (capacity < expected * 2) capacity *= 2;
     this.keys = new Float64Array(capacity).fill(-1);
     this.mask = capacity - 1;
+  }
+
+  /** A read-only view over another set's keys (in a helper thread). */
+  static withKeys(keys: Float64Array): IndexSet {
+    const set = new IndexSet(0);
+    set.keys = keys;
+    set.mask = keys.length - 1;
+    return set;
   }
 
   has(key: number): boolean {

@@ -9,6 +9,53 @@ import { IndexSet, PivotMap } from "./pivot-map.ts";
 import { SimplexList } from "./simplex-list.ts";
 
 const PROGRESS_EVERY = 1 << 13;
+/** Simplices per chunk when assembly is shared between threads. */
+export const ASSEMBLY_CHUNK = 1 << 12;
+
+/** What a helper thread needs to assemble its share of a dimension's columns. */
+export interface AssemblyTask {
+  dim: number;
+  simplexIndices: Float64Array;
+  simplexRanks: Int32Array;
+  pivotKeys: Float64Array;
+  apparentKeys: Float64Array | null;
+  keepSimplices: boolean;
+  recordApparent: boolean;
+}
+
+/** A helper's share: its columns, the simplices it kept and the apparent cofacets it found. */
+export interface AssemblyShare {
+  columnIndices: Float64Array;
+  columnRanks: Int32Array;
+  nextIndices: Float64Array;
+  nextRanks: Int32Array;
+  apparent: Float64Array;
+}
+
+/**
+ * Assembles every other chunk of simplices on another thread (the odd chunks). The engine
+ * defines the shape; a platform with threads provides it (see `RipsOptions.helper`).
+ */
+export interface AssemblyHelper {
+  begin(task: AssemblyTask): void;
+  end(): AssemblyShare;
+  close(): void;
+}
+
+/** Runs a helper's share of a task: the odd chunks. */
+export function assembleOddChunks(reducer: RipsReducer, task: AssemblyTask): AssemblyShare {
+  const simplices = SimplexList.of(task.simplexIndices, task.simplexRanks);
+  const pivots = PivotMap.withKeys(task.pivotKeys);
+  const apparent = task.apparentKeys ? IndexSet.withKeys(task.apparentKeys) : null;
+  const share = reducer.assembleShare(task.dim, simplices, 1, pivots, apparent, task.keepSimplices, task.recordApparent);
+  return {
+    columnIndices: share.columns.indices.slice(0, share.columns.size),
+    columnRanks: share.columns.ranks.slice(0, share.columns.size),
+    nextIndices: share.next.indices.slice(0, share.next.size),
+    nextRanks: share.next.ranks.slice(0, share.next.size),
+    apparent: share.apparent.indices.slice(0, share.apparent.size),
+  };
+}
 
 /**
  * Persistent cohomology of a Rips filtration, Ripser's way: columns of the coboundary
@@ -46,7 +93,17 @@ export class RipsReducer {
   /** Sign of the simplex found by the last `zeroPivotFacet` in its cofacet's boundary. */
   private facetOdd = false;
 
-  constructor(f: Filtration, maxDim: number, modulus: number, wantCocycles: boolean, onProgress?: (dim: number, done: number) => void) {
+  private readonly helper?: AssemblyHelper;
+
+  constructor(
+    f: Filtration,
+    maxDim: number,
+    modulus: number,
+    wantCocycles: boolean,
+    onProgress?: (dim: number, done: number) => void,
+    helper?: AssemblyHelper,
+  ) {
+    this.helper = helper;
     this.f = f;
     this.maxDim = maxDim;
     this.modulus = modulus;
@@ -225,12 +282,51 @@ export class RipsReducer {
     while (main.next(true)) coboundary.push(main.rank, main.index, main.odd ? p - coefficient : coefficient);
   }
 
-  /** Columns of dimension `dim + 1`: cofacets of `simplices` not cleared and not in an apparent pair. */
+  /**
+   * Columns of dimension `dim + 1`: cofacets of `simplices` not cleared and not in an
+   * apparent pair. With a helper, it takes every other chunk of simplices on another
+   * thread; the result is the same, since columns are sorted afterwards.
+   */
   private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, apparent: IndexSet | null, nextApparent: IndexSet | null, keepSimplices: boolean) {
-    const next = new SimplexList(keepSimplices ? simplices.size * 4 : 16);
+    const shared = this.helper !== undefined && simplices.size >= 4 * ASSEMBLY_CHUNK;
+    if (shared) {
+      this.helper!.begin({
+        dim,
+        simplexIndices: simplices.indices.subarray(0, simplices.size),
+        simplexRanks: simplices.ranks.subarray(0, simplices.size),
+        pivotKeys: pivots.keys,
+        apparentKeys: apparent ? apparent.keys : null,
+        keepSimplices,
+        recordApparent: nextApparent !== null,
+      });
+    }
+    const share = this.assembleShare(dim, simplices, shared ? 0 : -1, pivots, apparent, keepSimplices, nextApparent !== null);
+    if (shared) {
+      const other = this.helper!.end();
+      share.columns.append(other.columnIndices, other.columnRanks);
+      share.next.append(other.nextIndices, other.nextRanks);
+      for (let k = 0; k < other.apparent.length; k++) share.apparent.push(other.apparent[k], 0);
+    }
+    for (let k = 0; k < share.apparent.size; k++) nextApparent?.add(share.apparent.indices[k]);
+    share.columns.sortForReduction(this.f.infinite);
+    return { simplices: share.next, columns: share.columns };
+  }
+
+  /**
+   * Assembles the chunks of `simplices` of the given parity (-1: all of them), returning
+   * the columns, the simplices kept for the next dimension and the cofacets of apparent
+   * pairs. Run by a helper thread on its share.
+   */
+  assembleShare(dim: number, simplices: SimplexList, parity: number, pivots: PivotMap, apparent: IndexSet | null, keepSimplices: boolean, recordApparent: boolean) {
+    const next = new SimplexList(keepSimplices ? simplices.size * 2 : 16);
     const columns = new SimplexList(simplices.size);
+    const apparentCofacets = new SimplexList(recordApparent ? simplices.size : 16);
     const main = this.main;
     for (let s = 0; s < simplices.size; s++) {
+      if (parity >= 0 && ((s / ASSEMBLY_CHUNK) & 1) !== parity) {
+        s += ASSEMBLY_CHUNK - 1 - (s % ASSEMBLY_CHUNK);
+        continue;
+      }
       if (this.onProgress && s % PROGRESS_EVERY === 0) this.onProgress(dim + 1, s / simplices.size / 2);
       main.setSimplex(simplices.indices[s], simplices.ranks[s], dim);
       while (main.next(false)) {
@@ -241,11 +337,10 @@ export class RipsReducer {
         main.cofacetVertices(this.candidate);
         const cofacet = this.zeroApparentCofacet(index, rank, dim + 1, this.candidate);
         if (cofacet === -1) columns.push(index, rank);
-        else nextApparent?.add(cofacet);
+        else if (recordApparent) apparentCofacets.push(cofacet, 0);
       }
     }
-    columns.sortForReduction(this.f.infinite);
-    return { simplices: next, columns };
+    return { columns, next, apparent: apparentCofacets };
   }
 
   /**

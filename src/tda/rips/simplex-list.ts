@@ -29,6 +29,19 @@ export class SimplexList {
     this.ranks = new Int32Array(Math.max(capacity, 16));
   }
 
+  /** A list over existing arrays. */
+  static of(indices: Float64Array, ranks: Int32Array): SimplexList {
+    const list = new SimplexList(0);
+    list.indices = indices;
+    list.ranks = ranks;
+    list.size = indices.length;
+    return list;
+  }
+
+  append(indices: Float64Array, ranks: Int32Array): void {
+    for (let k = 0; k < indices.length; k++) this.push(indices[k], ranks[k]);
+  }
+
   push(index: number, rank: number): void {
     if (this.size === this.indices.length) this.grow();
     this.indices[this.size] = index;

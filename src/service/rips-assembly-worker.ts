@@ -1,0 +1,18 @@
+import { workerData, type MessagePort } from "node:worker_threads";
+import type { Filtration } from "../tda/rips/filtration.ts";
+import { assembleOddChunks, RipsReducer, type AssemblyTask } from "../tda/rips/reducer.ts";
+
+// The other half of the engine's column assembly (see rips-threads.ts).
+const { filtration, maxDim, port, flag } = workerData as { filtration: Filtration; maxDim: number; port: MessagePort; flag: Int32Array };
+const reducer = new RipsReducer(filtration, maxDim, 2, false);
+
+port.on("message", (task: AssemblyTask) => {
+  try {
+    const share = assembleOddChunks(reducer, task);
+    port.postMessage(share, [share.columnIndices.buffer, share.columnRanks.buffer, share.nextIndices.buffer, share.nextRanks.buffer, share.apparent.buffer]);
+  } catch (error) {
+    port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+});

@@ -1,0 +1,166 @@
+/**
+ * Minimum-cost assignment of every row to its own column on a sparse graph, by successive
+ * shortest augmenting paths (Dijkstra over columns with dual potentials, as in Jonker and
+ * Volgenant). Exact: the result is an optimal assignment of the graph given, with dual
+ * prices that prove it; the Wasserstein code uses those prices to check optimality against
+ * edges that were left out of the graph.
+ *
+ * There may be more columns than rows. A column never assigned keeps price 0 and prices
+ * only go down, which is what makes "column left empty" optimal as well (the dual of
+ * "each column used at most once").
+ */
+
+export interface SparseGraph {
+  rows: number;
+  columns: number;
+  /** CSR: the edges of row r are rowStart[r] … rowStart[r + 1] − 1. */
+  rowStart: Int32Array;
+  column: Int32Array;
+  cost: Float64Array;
+}
+
+export interface Assignment {
+  /** Column of each row. */
+  columnOfRow: Int32Array;
+  /** Cost of each row's edge. */
+  costOfRow: Float64Array;
+  /** Row of each column, −1 when empty. */
+  rowOfColumn: Int32Array;
+  /** Dual price per column (≤ 0; 0 for empty columns). */
+  price: Float64Array;
+}
+
+/** Throws when some row has no edge left to take; callers give every row a private column. */
+export function solveSparseAssignment(graph: SparseGraph): Assignment {
+  const { rows, columns, rowStart, column, cost } = graph;
+  const columnOfRow = new Int32Array(rows).fill(-1);
+  const costOfRow = new Float64Array(rows);
+  const rowOfColumn = new Int32Array(columns).fill(-1);
+  const price = new Float64Array(columns);
+
+  const distance = new Float64Array(columns).fill(Infinity);
+  const predecessorRow = new Int32Array(columns);
+  const predecessorEdge = new Int32Array(columns);
+  const settled = new Uint8Array(columns);
+  const touched = new Int32Array(columns);
+  const heap = new ColumnHeap(64);
+
+  for (let start = 0; start < rows; start++) {
+    let touchedCount = 0;
+    heap.clear();
+    for (let e = rowStart[start]; e < rowStart[start + 1]; e++) {
+      const j = column[e];
+      const d = cost[e] - price[j];
+      if (d < distance[j]) {
+        if (distance[j] === Infinity) touched[touchedCount++] = j;
+        distance[j] = d;
+        predecessorRow[j] = start;
+        predecessorEdge[j] = e;
+        heap.push(d, j);
+      }
+    }
+    let sink = -1;
+    while (heap.size > 0) {
+      const j = heap.popColumn();
+      if (settled[j] === 1) continue;
+      settled[j] = 1;
+      const r = rowOfColumn[j];
+      if (r < 0) {
+        sink = j;
+        break;
+      }
+      // Row r is reached through its own column j; its potential keeps that edge tight.
+      const rowPotential = costOfRow[r] - price[j];
+      const base = distance[j];
+      for (let e = rowStart[r]; e < rowStart[r + 1]; e++) {
+        const k = column[e];
+        if (settled[k] === 1) continue;
+        const d = base + cost[e] - rowPotential - price[k];
+        if (d < distance[k]) {
+          if (distance[k] === Infinity) touched[touchedCount++] = k;
+          distance[k] = d;
+          predecessorRow[k] = r;
+          predecessorEdge[k] = e;
+          heap.push(d, k);
+        }
+      }
+    }
+    if (sink < 0) throw new Error(`assignment: row ${start} cannot be assigned (internal error)`);
+    const total = distance[sink];
+    // Lower the prices of the settled columns so reduced costs stay ≥ 0 and the path is tight.
+    for (let t = 0; t < touchedCount; t++) {
+      const j = touched[t];
+      if (settled[j] === 1 && j !== sink) price[j] -= total - distance[j];
+      distance[j] = Infinity;
+      settled[j] = 0;
+    }
+    // Flip the path: each row on it takes the column that led to it.
+    let j = sink;
+    for (;;) {
+      const r = predecessorRow[j];
+      const previous = columnOfRow[r];
+      columnOfRow[r] = j;
+      rowOfColumn[j] = r;
+      costOfRow[r] = cost[predecessorEdge[j]];
+      if (r === start) break;
+      j = previous;
+    }
+  }
+  return { columnOfRow, costOfRow, rowOfColumn, price };
+}
+
+/** A binary min-heap of (distance, column) with lazy deletion: stale entries are skipped by the caller. */
+class ColumnHeap {
+  private keys: Float64Array;
+  private values: Int32Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.values = new Int32Array(capacity);
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  push(key: number, value: number): void {
+    if (this.size === this.keys.length) {
+      const keys = new Float64Array(this.size * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      const values = new Int32Array(this.size * 2);
+      values.set(this.values);
+      this.values = values;
+    }
+    let k = this.size++;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (this.keys[parent] <= key) break;
+      this.keys[k] = this.keys[parent];
+      this.values[k] = this.values[parent];
+      k = parent;
+    }
+    this.keys[k] = key;
+    this.values[k] = value;
+  }
+
+  popColumn(): number {
+    const top = this.values[0];
+    const lastKey = this.keys[--this.size];
+    const lastValue = this.values[this.size];
+    let k = 0;
+    for (;;) {
+      let child = 2 * k + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && this.keys[child + 1] < this.keys[child]) child++;
+      if (this.keys[child] >= lastKey) break;
+      this.keys[k] = this.keys[child];
+      this.values[k] = this.values[child];
+      k = child;
+    }
+    this.keys[k] = lastKey;
+    this.values[k] = lastValue;
+    return top;
+  }
+}
