@@ -2,6 +2,8 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import type { Filtration } from "../tda/rips/filtration.ts";
 import type { AssemblyHelper, AssemblyShare, AssemblyTask } from "../tda/rips/reducer.ts";
 
+const LOAD_TIMEOUT_MS = 20_000;
+
 /**
  * The engine's assembly helper on a worker thread: while the calling thread assembles
  * half of a dimension's columns, the worker assembles the other half. The caller blocks
@@ -10,24 +12,23 @@ import type { AssemblyHelper, AssemblyShare, AssemblyTask } from "../tda/rips/re
  */
 export function assemblyWorker(filtration: Filtration, maxDim: number): AssemblyHelper {
   const { port1, port2 } = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
+  // flag[0]: 1 once an answer is posted; flag[1]: 1 once the worker has loaded.
+  const flag = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(new URL("./rips-assembly-worker.ts", import.meta.url), {
     workerData: { filtration, maxDim, port: port2, flag },
     transferList: [port2 as MessagePort],
   });
   worker.unref();
-  let failure: unknown = null;
-  worker.on("error", (error) => (failure = error));
   return {
     begin(task: AssemblyTask): void {
       Atomics.store(flag, 0, 0);
       port1.postMessage(task);
     },
-    end(): AssemblyShare {
-      while (Atomics.load(flag, 0) === 0) {
-        Atomics.wait(flag, 0, 0, 1000);
-        if (failure) throw failure;
-      }
+    end(): AssemblyShare | null {
+      // Events cannot arrive while this thread blocks, so a worker that failed to load
+      // is detected by its silence: then the caller does the share itself.
+      if (Atomics.wait(flag, 1, 0, LOAD_TIMEOUT_MS) === "timed-out" && Atomics.load(flag, 1) === 0) return null;
+      while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
       const message = receiveMessageOnPort(port1);
       if (!message) throw new Error("internal error: assembly worker signalled without an answer");
       const answer = message.message as AssemblyShare | { error: string };

@@ -38,7 +38,8 @@ export interface AssemblyShare {
  */
 export interface AssemblyHelper {
   begin(task: AssemblyTask): void;
-  end(): AssemblyShare;
+  /** The helper's share, or null if it could not do it (the caller then does it). */
+  end(): AssemblyShare | null;
   close(): void;
 }
 
@@ -288,21 +289,20 @@ export class RipsReducer {
    * thread; the result is the same, since columns are sorted afterwards.
    */
   private assemble(dim: number, simplices: SimplexList, pivots: PivotMap, apparent: IndexSet | null, nextApparent: IndexSet | null, keepSimplices: boolean) {
-    const shared = this.helper !== undefined && simplices.size >= 4 * ASSEMBLY_CHUNK;
-    if (shared) {
-      this.helper!.begin({
-        dim,
-        simplexIndices: simplices.indices.subarray(0, simplices.size),
-        simplexRanks: simplices.ranks.subarray(0, simplices.size),
-        pivotKeys: pivots.keys,
-        apparentKeys: apparent ? apparent.keys : null,
-        keepSimplices,
-        recordApparent: nextApparent !== null,
-      });
-    }
-    const share = this.assembleShare(dim, simplices, shared ? 0 : -1, pivots, apparent, keepSimplices, nextApparent !== null);
-    if (shared) {
-      const other = this.helper!.end();
+    const helper = simplices.size >= 4 * ASSEMBLY_CHUNK ? this.helper : undefined;
+    const task: AssemblyTask = {
+      dim,
+      simplexIndices: simplices.indices.subarray(0, simplices.size),
+      simplexRanks: simplices.ranks.subarray(0, simplices.size),
+      pivotKeys: pivots.keys,
+      apparentKeys: apparent ? apparent.keys : null,
+      keepSimplices,
+      recordApparent: nextApparent !== null,
+    };
+    helper?.begin(task);
+    const share = this.assembleShare(dim, simplices, helper ? 0 : -1, pivots, apparent, keepSimplices, nextApparent !== null);
+    if (helper) {
+      const other = helper.end() ?? assembleOddChunks(this, task);
       share.columns.append(other.columnIndices, other.columnRanks);
       share.next.append(other.nextIndices, other.nextRanks);
       for (let k = 0; k < other.apparent.length; k++) share.apparent.push(other.apparent[k], 0);

@@ -1,0 +1,36 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ripsPersistence } from "../src/tda/index.ts";
+import type { AssemblyHelper } from "../src/tda/rips/reducer.ts";
+import { assemblyWorker } from "../src/service/rips-threads.ts";
+import { diagramKeys } from "./helpers/ripser-oracle.ts";
+
+function cloud(n: number, seed: number): number[][] {
+  let s = seed;
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return Array.from({ length: n }, () => [rnd(), rnd(), rnd()]);
+}
+
+// 300 points have over 30,000 edges within the enclosing radius: enough for assembly to be shared.
+const points = cloud(300, 42);
+
+function sameDiagrams(a: ReturnType<typeof ripsPersistence>, b: ReturnType<typeof ripsPersistence>, maxDim: number) {
+  for (let dim = 0; dim <= maxDim; dim++) assert.deepEqual(diagramKeys(b.diagrams, dim), diagramKeys(a.diagrams, dim), `dimension ${dim}`);
+}
+
+test("assembly shared with a worker thread gives the single-thread barcodes", () => {
+  let shares = 0;
+  const counting = (f: Parameters<typeof assemblyWorker>[0], maxDim: number): AssemblyHelper => {
+    const worker = assemblyWorker(f, maxDim);
+    return { ...worker, end: () => (shares++, worker.end()) };
+  };
+  const single = ripsPersistence(points, { maxDim: 2 });
+  const threaded = ripsPersistence(points, { maxDim: 2, assemblyHelper: counting });
+  assert.ok(shares >= 1, "the worker took a share");
+  sameDiagrams(single, threaded, 2);
+});
+
+test("a helper that cannot answer leaves the caller to do its share", () => {
+  const silent = (): AssemblyHelper => ({ begin() {}, end: () => null, close() {} });
+  sameDiagrams(ripsPersistence(points, { maxDim: 2 }), ripsPersistence(points, { maxDim: 2, assemblyHelper: silent }), 2);
+});
