@@ -20,8 +20,8 @@ export interface CofacetEnumerator {
   readonly vertices: Int32Array;
   setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void;
   next(allCofacets: boolean): boolean;
-  /** Writes the current cofacet's vertices, decreasing, into `out`. */
-  cofacetVertices(out: Int32Array): void;
+  /** Writes the current cofacet's vertices, decreasing, into `out`; returns the new vertex's position. */
+  cofacetVertices(out: Int32Array): number;
 }
 
 /** The simplex's vertices with `vertex` inserted after the first `above` of them. */
@@ -128,8 +128,9 @@ export class DenseCofacets implements CofacetEnumerator {
     return false;
   }
 
-  cofacetVertices(out: Int32Array): void {
+  cofacetVertices(out: Int32Array): number {
     insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
+    return this.vi;
   }
 }
 
@@ -222,7 +223,8 @@ export class SparseCofacets implements CofacetEnumerator {
     return false;
   }
 
-  cofacetVertices(out: Int32Array): void {
+  cofacetVertices(out: Int32Array): number {
     insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
+    return this.vi;
   }
 }

@@ -90,6 +90,8 @@ export class RipsReducer {
   private readonly decoded: Int32Array;
   /** The current candidate's vertices, in `assemble` and `computePairs`. */
   private readonly candidate: Int32Array;
+  /** Position of the new vertex in `cofacetVertices` after `zeroPivotCofacet`. */
+  private cofacetPosition = 0;
   private readonly pairRanks: Int32Array;
   /** Sign of the simplex found by the last `zeroPivotFacet` in its cofacet's boundary. */
   private facetOdd = false;
@@ -353,7 +355,7 @@ export class RipsReducer {
     aux.setSimplex(index, rank, dim, vertices ?? undefined);
     while (aux.next(true)) {
       if (aux.rank === rank) {
-        aux.cofacetVertices(this.cofacetVertices);
+        this.cofacetPosition = aux.cofacetVertices(this.cofacetVertices);
         return aux.index;
       }
     }
@@ -394,6 +396,7 @@ export class RipsReducer {
       t++;
     }
     out[t] = x;
+    this.cofacetPosition = t;
     cofacet += bt[x * bs + (dim + 2 - t)];
     for (; t <= dim; t++) {
       out[t + 1] = w[t];
@@ -448,7 +451,27 @@ export class RipsReducer {
   private zeroApparentCofacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
     const cofacet = this.zeroPivotCofacet(index, rank, dim, vertices);
     if (cofacet === -1) return -1;
-    return this.zeroPivotFacet(cofacet, rank, dim + 1, this.cofacetVertices) === index ? cofacet : -1;
+    // The simplex is the cofacet's facet without its new vertex. It is the youngest facet
+    // of that diameter unless removing some vertex above the new one keeps the diameter
+    // (those facets come first); when the new vertex is on top there are none.
+    const position = this.cofacetPosition;
+    if (position === 0) return cofacet;
+    const w = this.cofacetVertices;
+    const m = dim + 2;
+    for (let t = 0; t < position; t++) {
+      let keeps = false;
+      for (let a = 0; a < m && !keeps; a++) {
+        if (a === t) continue;
+        for (let b = a + 1; b < m; b++) {
+          if (b !== t && this.rankBetween(w[a], w[b]) === rank) {
+            keeps = true;
+            break;
+          }
+        }
+      }
+      if (keeps) return -1;
+    }
+    return cofacet;
   }
 
   private rankBetween(u: number, v: number): number {
