@@ -350,7 +350,7 @@ export class RipsReducer {
    * vertices are left in `cofacetVertices`. `vertices`, when known, saves decoding.
    */
   private zeroPivotCofacet(index: number, rank: number, dim: number, vertices: Int32Array | null): number {
-    if (!this.f.neighbors) return this.zeroPivotCofacetDense(index, rank, dim, vertices);
+    if (this.f.dense) return this.zeroPivotCofacetDense(index, rank, dim, vertices);
     const aux = this.aux;
     aux.setSimplex(index, rank, dim, vertices ?? undefined);
     while (aux.next(true)) {
@@ -373,7 +373,22 @@ export class RipsReducer {
     const n = this.f.n;
     const ranks = this.f.dense!;
     let x = n - 1;
-    if (dim === 1) {
+    const neighbors = this.f.neighbors;
+    if (neighbors) {
+      // Sparse graph: candidates are the neighbours of the vertex with the fewest, by decreasing vertex.
+      const offsets = this.f.offsets!;
+      const neighborRanks = this.f.neighborRanks!;
+      let shortest = w[0];
+      for (let t = 1; t <= dim; t++) if (offsets[w[t] + 1] - offsets[w[t]] < offsets[shortest + 1] - offsets[shortest]) shortest = w[t];
+      x = -1;
+      candidates: for (let p = offsets[shortest]; p < offsets[shortest + 1]; p++) {
+        if (neighborRanks[p] > rank) continue;
+        const y = neighbors[p];
+        for (let t = 0; t <= dim; t++) if (ranks[w[t] * n + y] > rank) continue candidates;
+        x = y;
+        break;
+      }
+    } else if (dim === 1) {
       const ra = w[0] * n;
       const rb = w[1] * n;
       while (x >= 0 && (ranks[ra + x] > rank || ranks[rb + x] > rank)) x--;
