@@ -11,7 +11,9 @@ Atomics.notify(flag, 1);
 port.on("message", (task: AssemblyTask) => {
   try {
     const share = assembleOddChunks(reducer, task);
-    port.postMessage(share, [share.columnIndices.buffer, share.columnRanks.buffer, share.nextIndices.buffer, share.nextRanks.buffer, share.apparent.buffer]);
+    // Sliced arrays own plain buffers: hand them over without copying.
+    const buffers = [share.columnIndices, share.columnRanks, share.nextIndices, share.nextRanks, share.apparent].map((a) => a.buffer as ArrayBuffer);
+    port.postMessage(share, buffers);
   } catch (error) {
     port.postMessage({ error: error instanceof Error ? error.message : String(error) });
   }

@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { Diagrams, RipsInput } from "../../src/tda/types.ts";
 
 export const RIPSER = "/usr/bin/ripser";
 
-/** Runs Debian's ripser on `text` (in `format`) and parses its intervals. */
+/** Runs Debian's ripser with `text` on its standard input and parses its intervals. */
 export function runRipser(text: string, args: string[]): Diagrams {
+  requireRipser();
   const out = execFileSync(RIPSER, args, { input: text, encoding: "utf8", maxBuffer: 1 << 28 });
   return parseRipserOutput(out);
+}
+
+/** A missing oracle is a set-up problem, not a wrong barcode: say how to fix it. */
+function requireRipser(): void {
+  if (!existsSync(RIPSER)) throw new Error(`${RIPSER} is missing: the oracle tests need Debian's ripser (apt-get install -y ripser)`);
 }
 
 export function parseRipserOutput(out: string): Diagrams {
@@ -257,5 +264,34 @@ export function lowerOfDipha(bytes: Uint8Array): LowerMatrix {
 
 /** Runs ripser on a file (rather than text on stdin), for the binary formats and the large datasets. */
 export function runRipserOnFile(file: string, args: string[]): Diagrams {
+  requireRipser();
   return parseRipserOutput(execFileSync(RIPSER, [...args, file], { encoding: "utf8", maxBuffer: 1 << 28 }));
+}
+
+const GUDHI_SCRIPT = `
+import json, sys
+import gudhi
+out = []
+for case in json.load(sys.stdin):
+    n, lower = case["n"], case["lower"]
+    rows = [[lower[i * (i - 1) // 2 + j] for j in range(i)] for i in range(n)]
+    tree = gudhi.RipsComplex(distance_matrix=rows).create_simplex_tree(max_dimension=case["maxDim"] + 1)
+    pairs = tree.persistence(homology_coeff_field=case["modulus"])
+    out.append([[dim, birth, None if death == float("inf") else death] for dim, (birth, death) in pairs if dim <= case["maxDim"]])
+json.dump(out, sys.stdout)
+`;
+
+/**
+ * A second oracle for coefficients other than Z/2, which Debian's ripser is not built
+ * for: GUDHI's Rips persistence over Z/p (python3-gudhi), on the full complex (the same
+ * barcodes as up to the enclosing radius). One Python process for all `cases`.
+ */
+export function runGudhi(cases: Array<{ matrix: LowerMatrix; maxDim: number; modulus: number }>): Diagrams[] {
+  const input = JSON.stringify(cases.map(({ matrix, maxDim, modulus }) => ({ n: matrix.n, lower: matrix.lower, maxDim, modulus })));
+  const out = JSON.parse(execFileSync("/usr/bin/python3", ["-c", GUDHI_SCRIPT], { input, encoding: "utf8", maxBuffer: 1 << 28 })) as Array<Array<[number, number, number | null]>>;
+  return out.map((pairs, k) => {
+    const diagrams: Diagrams = Array.from({ length: cases[k].maxDim + 1 }, () => []);
+    for (const [dim, birth, death] of pairs) diagrams[dim].push([birth, death ?? Infinity]);
+    return diagrams;
+  });
 }

@@ -49,6 +49,7 @@ export class BottleneckMatcher {
   private readonly triedStamp: Int32Array;
   private readonly adjacencyCursor: Int32Array;
   private readonly queue: Int32Array;
+  private readonly bands: HalfPersistenceBand[];
   private phase = 0;
   private foundLayer = UNREACHED;
   private poolLayer = UNREACHED;
@@ -80,6 +81,7 @@ export class BottleneckMatcher {
     this.triedStamp = new Int32Array(size);
     this.adjacencyCursor = new Int32Array(this.n);
     this.queue = new Int32Array(size);
+    this.bands = bandsByHalfPersistence(bxSorted, this.halfB);
   }
 
   /** L∞ distance between A point i and B point j (B in sorted order). */
@@ -110,28 +112,43 @@ export class BottleneckMatcher {
    * Lists, per A point, the B points within `reach` in L∞, sorted by distance. Later probes at
    * a smaller radius only move each row's end (a binary search) instead of sweeping again.
    */
+  /**
+   * Lists, per A point, the B points within `reach` in L∞ that it may need, sorted by
+   * distance. Later probes at a smaller radius only move each row's end (a binary search).
+   *
+   * A pair both of whose points can reach the diagonal within r is never needed: in a
+   * perfect matching that uses it, a and b can go to the diagonal instead, taking the two
+   * diagonal copies that were matched to each other. So a pair at distance c matters only
+   * while r < max(half persistence of a, of b), and is listed only if c is below that. The
+   * bands of B by half persistence keep the sweep to those windows.
+   */
   private buildEdges(reach: number): void {
-    const { n, m, ax, ay, bx, by } = this;
+    const { n, ax, ay, by, halfA, halfB } = this;
     let count = 0;
     for (let i = 0; i < n; i++) {
       this.adjacencyStart[i] = count;
       const x = ax[i];
       const y = ay[i];
-      // The sweep window is widened slightly; the exact test below decides.
-      const slack = 1e-12 * (Math.abs(x) + reach) + Number.MIN_VALUE;
-      for (let j = lowerBound(bx, x - reach - slack); j < m && bx[j] <= x + reach + slack; j++) {
-        const cost = Math.max(Math.abs(x - bx[j]), Math.abs(y - by[j]));
-        if (cost > reach) continue;
-        if (count === this.adjacency.length) this.growEdges();
-        // Insertion into the row, kept sorted by cost: rows are short at the radii probed.
-        let k = count++;
-        while (k > this.adjacencyStart[i] && this.edgeCost[k - 1] > cost) {
-          this.edgeCost[k] = this.edgeCost[k - 1];
-          this.adjacency[k] = this.adjacency[k - 1];
-          k--;
+      for (const band of this.bands) {
+        const window = Math.min(reach, Math.max(halfA[i], band.ceiling));
+        // The sweep window is widened slightly; the exact tests below decide.
+        const slack = 1e-12 * (Math.abs(x) + window) + Number.MIN_VALUE;
+        const { members, births } = band;
+        for (let t = lowerBound(births, x - window - slack); t < births.length && births[t] <= x + window + slack; t++) {
+          const j = members[t];
+          const cost = Math.max(Math.abs(x - births[t]), Math.abs(y - by[j]));
+          if (cost > reach || cost >= Math.max(halfA[i], halfB[j])) continue;
+          if (count === this.adjacency.length) this.growEdges();
+          // Insertion into the row, kept sorted by cost: rows are short.
+          let k = count++;
+          while (k > this.adjacencyStart[i] && this.edgeCost[k - 1] > cost) {
+            this.edgeCost[k] = this.edgeCost[k - 1];
+            this.adjacency[k] = this.adjacency[k - 1];
+            k--;
+          }
+          this.edgeCost[k] = cost;
+          this.adjacency[k] = j;
         }
-        this.edgeCost[k] = cost;
-        this.adjacency[k] = j;
       }
     }
     this.adjacencyStart[n] = count;
@@ -149,7 +166,8 @@ export class BottleneckMatcher {
 
   private restrictToRadius(): void {
     const { n, m, radius } = this;
-    if (radius > this.builtReach) this.buildEdges(radius);
+    // Growing radii come from an exponential search: build for the next step as well.
+    if (radius > this.builtReach) this.buildEdges(this.builtReach < 0 ? radius : Math.max(radius, 2 * radius - this.builtReach));
     for (let i = 0; i < n; i++) {
       let lo = this.adjacencyStart[i];
       let hi = this.adjacencyStart[i + 1];
@@ -302,6 +320,44 @@ export class BottleneckMatcher {
     }
     return false;
   }
+}
+
+interface HalfPersistenceBand {
+  /** No member's half persistence exceeds this. */
+  ceiling: number;
+  /** Indices into the sorted B, ascending (so by birth). */
+  members: Int32Array;
+  births: Float64Array;
+}
+
+const BAND_COUNT = 12;
+
+/** B split into bands whose half persistences halve from one band to the next. */
+function bandsByHalfPersistence(bx: Float64Array, halfB: Float64Array): HalfPersistenceBand[] {
+  let top = 0;
+  for (let j = 0; j < halfB.length; j++) top = Math.max(top, halfB[j]);
+  const bandOf = new Int32Array(halfB.length);
+  const sizes = new Int32Array(BAND_COUNT);
+  for (let j = 0; j < halfB.length; j++) {
+    let band = 0;
+    let ceiling = top;
+    while (band < BAND_COUNT - 1 && halfB[j] <= ceiling / 2) {
+      ceiling /= 2;
+      band++;
+    }
+    bandOf[j] = band;
+    sizes[band]++;
+  }
+  const bands: HalfPersistenceBand[] = [];
+  let ceiling = top;
+  for (let band = 0; band < BAND_COUNT; band++) {
+    const members = new Int32Array(sizes[band]);
+    let count = 0;
+    for (let j = 0; j < halfB.length; j++) if (bandOf[j] === band) members[count++] = j;
+    if (count > 0) bands.push({ ceiling, members, births: Float64Array.from(members, (j) => bx[j]) });
+    ceiling /= 2;
+  }
+  return bands;
 }
 
 function halfPersistence(births: Float64Array, deaths: Float64Array): Float64Array {

@@ -1,7 +1,7 @@
 /**
- * Minimum-cost assignment of every row to its own column on a sparse graph, by successive
- * shortest augmenting paths (Dijkstra over columns with dual potentials, as in Jonker and
- * Volgenant). Exact: the result is an optimal assignment of the graph given, with dual
+ * Minimum-cost assignment of every row to its own column on a sparse graph: Jonker and
+ * Volgenant's augmenting row reduction first, then successive shortest augmenting paths
+ * (Dijkstra over columns with dual prices) for the rows still free. Exact: the result is an optimal assignment of the graph given, with dual
  * prices that prove it; the Wasserstein code uses those prices to check optimality against
  * edges that were left out of the graph.
  *
@@ -45,7 +45,8 @@ export function solveSparseAssignment(graph: SparseGraph): Assignment {
   const touched = new Int32Array(columns);
   const heap = new ColumnHeap(64);
 
-  for (let start = 0; start < rows; start++) {
+  const free = reduceRowsByBidding(graph, columnOfRow, costOfRow, rowOfColumn, price);
+  for (const start of free) {
     let touchedCount = 0;
     heap.clear();
     for (let e = rowStart[start]; e < rowStart[start + 1]; e++) {
@@ -107,6 +108,79 @@ export function solveSparseAssignment(graph: SparseGraph): Assignment {
     }
   }
   return { columnOfRow, costOfRow, rowOfColumn, price };
+}
+
+/**
+ * Jonker and Volgenant's augmenting row reduction: free rows bid for their cheapest column
+ * (reduced by price), lowering its price by the gap to their second choice so that both
+ * stay tight, and displacing its holder, which bids next. It is an auction with ε = 0, so it
+ * keeps what the shortest paths need (prices feasible on every edge, assigned edges tight,
+ * a filled column stays filled, prices ≤ 0) and cheaply assigns most rows; the shortest
+ * paths then place the rest. Two passes over the free rows, as in their paper. Returns the
+ * rows left free.
+ */
+function reduceRowsByBidding(
+  graph: SparseGraph,
+  columnOfRow: Int32Array,
+  costOfRow: Float64Array,
+  rowOfColumn: Int32Array,
+  price: Float64Array,
+): Int32Array {
+  const { rows, rowStart, column, cost } = graph;
+  let free = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) free[r] = r;
+  let freeCount = rows;
+  for (let pass = 0; pass < 2; pass++) {
+    const queue = free.slice(0, freeCount);
+    let head = 0;
+    freeCount = 0;
+    const next = new Int32Array(rows);
+    // A displaced row bids again at once, but never more than `budget` bids in a pass.
+    let budget = 4 * rows;
+    let pending = -1;
+    while (pending >= 0 || head < queue.length) {
+      const row = pending >= 0 ? pending : queue[head++];
+      pending = -1;
+      let first = Infinity;
+      let second = Infinity;
+      let firstEdge = -1;
+      let secondEdge = -1;
+      for (let e = rowStart[row]; e < rowStart[row + 1]; e++) {
+        const value = cost[e] - price[column[e]];
+        if (value < second) {
+          if (value < first) {
+            second = first;
+            secondEdge = firstEdge;
+            first = value;
+            firstEdge = e;
+          } else {
+            second = value;
+            secondEdge = e;
+          }
+        }
+      }
+      let edge = firstEdge;
+      let holder = rowOfColumn[column[edge]];
+      if (first < second && second < Infinity) {
+        price[column[edge]] -= second - first;
+      } else if (holder >= 0 && secondEdge >= 0) {
+        // A tie: take the second choice rather than displace for nothing.
+        edge = secondEdge;
+        holder = rowOfColumn[column[edge]];
+      }
+      const j = column[edge];
+      if (holder >= 0) columnOfRow[holder] = -1;
+      columnOfRow[row] = j;
+      costOfRow[row] = cost[edge];
+      rowOfColumn[j] = row;
+      if (holder >= 0) {
+        if (first < second && --budget > 0) pending = holder;
+        else next[freeCount++] = holder;
+      }
+    }
+    free = next;
+  }
+  return free.slice(0, freeCount);
 }
 
 /** A binary min-heap of (distance, column) with lazy deletion: stale entries are skipped by the caller. */

@@ -91,6 +91,8 @@ function checkThreshold(threshold: number | undefined): void {
 /** Builds the filtration of any `RipsInput` up to `threshold` (default: the enclosing radius, or ∞ for sparse input). */
 export function buildFiltration(input: RipsInput, threshold?: number): Filtration {
   checkThreshold(threshold);
+  // Ripser holds the threshold as a 32-bit float too: compare like with like.
+  if (threshold !== undefined) threshold = Math.fround(threshold);
   if (Array.isArray(input)) return buildFiltration(pointsFromRows(input), threshold);
   switch (input.type) {
     case "points":

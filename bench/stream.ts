@@ -1,0 +1,259 @@
+/**
+ * npm run bench:stream [-- --quick]
+ *
+ * The streaming engine on the demo generator's data (64 keys of 3-d points), H0 and H1 at the
+ * default (exact) threshold, for three workloads:
+ *   S1 window 64 slide 1 · S2 window 128 slide 8 · S3 window 256 slide 32.
+ * For each: sustained events/s through the runner with its worker threads (saturated), p50
+ * and p99 latency event→result at 70% of that rate (arrival at the source to the sink's
+ * acknowledgement, measured once every key has windows and the start-up backlog drained),
+ * events/s through POST /events from a client in another thread (with its latency, which at
+ * saturation is the wait in the 2048-event queue), and the throughput of recomputing every
+ * window from scratch with ripsPersistence on one thread. Then RSS at the start and end of a
+ * 10-minute S2 soak at 70% of the S2 rate.
+ * --quick: about 20 s per workload and no soak. The last line is one JSON object.
+ * For checking a change: --only=S1,S2 runs some workloads; --soak-seconds=N shortens the soak;
+ * --soak-rate=N soaks at N events/s (with --only=soak, S2 is not measured first).
+ */
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { DemoSource, endlessDemoEvents } from "../src/adapters/demo/demo-source.ts";
+import { NullSink } from "../src/adapters/sinks/store-sink.ts";
+import type { Source } from "../src/adapters/types.ts";
+import { checkConfig, type PipelineConfig } from "../src/service/config.ts";
+import { createLogger } from "../src/service/logger.ts";
+import { PipelineMetrics } from "../src/service/metrics.ts";
+import { startPipeline, type RunningPipeline } from "../src/service/pipeline.ts";
+import { ripsPersistence } from "../src/tda/rips.ts";
+
+interface Workload {
+  name: "S1" | "S2" | "S3";
+  size: number;
+  slide: number;
+}
+const WORKLOADS: Workload[] = [
+  { name: "S1", size: 64, slide: 1 },
+  { name: "S2", size: 128, slide: 8 },
+  { name: "S3", size: 256, slide: 32 },
+];
+const KEYS = 64;
+/** Latency is measured at this share of the saturated rate: a queue that keeps up. */
+const PACE = 0.7;
+const SEED = 1;
+
+if (!isMainThread && (workerData as { role?: string })?.role === "http-client") {
+  await httpClient(workerData as ClientOptions);
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  // Seconds per phase: saturated, paced (latency), HTTP, recompute.
+  const t = quick ? { warm: 2, sat: 5, paced: 5, http: 5, recompute: 3 } : { warm: 3, sat: 20, paced: 20, http: 20, recompute: 10 };
+  const workers = Number(process.env.BENCH_WORKERS ?? 2);
+  const results: Record<string, unknown> = {};
+  console.log(`bench:stream — ${KEYS} keys of 3-d demo points, H0+H1, exact threshold, ${workers} worker threads${quick ? ", --quick" : ""}`);
+  const only = option("only");
+  for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name))) {
+    const sat = await inProcess(w, workers, 0, t.warm, t.sat);
+    const paced = await inProcess(w, workers, Math.max(10, Math.round(sat.eventsPerSecond * PACE)), t.warm, t.paced);
+    const http = await overHttp(w, workers, t.warm, t.http);
+    const recompute = recomputeFromScratch(w, t.recompute);
+    const row = {
+      eventsPerSecond: round(sat.eventsPerSecond),
+      p50Ms: paced.windows > 0 ? round(paced.p50Ms, 2) : null,
+      p99Ms: paced.windows > 0 ? round(paced.p99Ms, 2) : null,
+      latencyWindows: paced.windows,
+      recomputeEventsPerSecond: round(recompute),
+      httpEventsPerSecond: round(http.eventsPerSecond),
+      pacedEventsPerSecond: round(paced.eventsPerSecond),
+      httpP50Ms: http.windows > 0 ? round(http.p50Ms, 2) : null,
+      httpP99Ms: http.windows > 0 ? round(http.p99Ms, 2) : null,
+    };
+    results[w.name] = row;
+    console.log(
+      `${w.name} (window ${w.size}, slide ${w.slide}): ${row.eventsPerSecond} events/s saturated; ` +
+        `latency at ${row.pacedEventsPerSecond} events/s p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms; ` +
+        `POST /events ${row.httpEventsPerSecond} events/s (p50 ${row.httpP50Ms} ms, p99 ${row.httpP99Ms} ms); ` +
+        `recompute from scratch (1 thread) ${row.recomputeEventsPerSecond} events/s`,
+    );
+  }
+  const soakSeconds = Number(option("soak-seconds") ?? 600);
+  if (quick || (only && !only.split(",").includes("soak"))) {
+    results.soak = { rssStartMb: null, rssEndMb: null, skipped: quick ? "--quick" : "--only" };
+  } else {
+    const s2 = results.S2 as { eventsPerSecond: number } | undefined;
+    const rate = Number(option("soak-rate") ?? Math.round((s2?.eventsPerSecond ?? 0) * PACE));
+    if (!(rate > 0)) throw new Error("the soak needs S2's rate: run S2 too, or give --soak-rate=N");
+    const soak = await soakRun(WORKLOADS[1], workers, rate, soakSeconds);
+    results.soak = { ...soak, seconds: soakSeconds, eventsPerSecond: rate };
+    console.log(`soak S2 ${soakSeconds} s at ${rate} events/s: RSS ${soak.rssStartMb} MB → ${soak.rssEndMb} MB`);
+  }
+  console.log(JSON.stringify(results));
+}
+
+/** The HTTP queue is kept short (2048 events): at saturation its latency is queueing. */
+function option(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+function pipelineConfig(w: Workload, workers: number, http: boolean): PipelineConfig {
+  const { config, problems } = checkConfig({
+    source: http ? { type: "http" } : { type: "demo", keys: KEYS, rate: 0, seed: SEED },
+    sink: { type: "none" },
+    http: { enabled: http, port: 0, host: "127.0.0.1", queueCapacity: 2048 },
+    // Small batches: counts advance per finished batch, and a slow engine makes batches long.
+    runner: { workers, maxInFlight: 2048, batchSize: 64 },
+    stream: { scales: [{ size: w.size, slide: w.slide }], maxDim: 1 },
+  });
+  if (!config) throw new Error(JSON.stringify(problems));
+  return config;
+}
+
+interface Measured {
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Window results the latencies come from. */
+  windows: number;
+}
+
+/**
+ * Events/s over `seconds` and the latencies of that span, once every key has produced a
+ * window (filling the windows costs no persistence and would flatter the rate) and `warm`
+ * seconds more have passed.
+ */
+async function measure(pipeline: RunningPipeline, warm: number, seconds: number, drain = false): Promise<Measured> {
+  const deadline = performance.now() + 120_000;
+  while (pipeline.runner.counts().windows < KEYS && performance.now() < deadline) await sleep(50);
+  await sleep(warm * 1000);
+  // Paced runs: let the backlog of the first windows drain, so latency is the steady state's.
+  while (drain && pipeline.runner.inFlightEvents > 512 && performance.now() < deadline) await sleep(50);
+  pipeline.metrics.resetRecentLatencies();
+  const r0 = pipeline.runner.counts().received;
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const r1 = pipeline.runner.counts().received;
+  const t1 = performance.now();
+  return {
+    eventsPerSecond: ((r1 - r0) * 1000) / (t1 - t0),
+    p50Ms: pipeline.metrics.latencyQuantile(0.5) * 1000,
+    p99Ms: pipeline.metrics.latencyQuantile(0.99) * 1000,
+    windows: pipeline.metrics.latencySampleCount(),
+  };
+}
+
+async function inProcess(w: Workload, workers: number, rate: number, warm: number, seconds: number): Promise<Measured> {
+  const config = pipelineConfig(w, workers, false);
+  const source: Source = new DemoSource({ keys: KEYS, rate, seed: SEED, batchSize: 64, burst: KEYS * (w.size + 2 * w.slide) });
+  const metrics = new PipelineMetrics({ defaultMetrics: false, latencySamples: 1 << 20 });
+  const pipeline = await startPipeline(config, { logger: createLogger({ level: "warn" }), metrics, source, sinks: [new NullSink()] });
+  try {
+    return await measure(pipeline, warm, seconds, rate > 0);
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+interface ClientOptions {
+  role: "http-client";
+  url: string;
+  batch: number;
+  concurrency: number;
+}
+
+async function overHttp(w: Workload, workers: number, warm: number, seconds: number): Promise<Measured> {
+  const config = pipelineConfig(w, workers, true);
+  const metrics = new PipelineMetrics({ defaultMetrics: false, latencySamples: 1 << 20 });
+  const pipeline = await startPipeline(config, { logger: createLogger({ level: "warn" }), metrics, sinks: [new NullSink()] });
+  const client = new Worker(new URL(import.meta.url), {
+    workerData: { role: "http-client", url: `http://127.0.0.1:${pipeline.port}/events`, batch: 64, concurrency: 4 } satisfies ClientOptions,
+  });
+  try {
+    return await measure(pipeline, warm, seconds);
+  } finally {
+    const exited = new Promise((resolve) => client.once("exit", resolve));
+    client.postMessage("stop");
+    await exited;
+    await pipeline.stop();
+  }
+}
+
+/**
+ * The client thread: POSTs JSON-lines batches of demo events until told to stop; on 429/503
+ * it waits briefly and resends the same batch.
+ */
+async function httpClient(options: ClientOptions): Promise<void> {
+  const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
+  let stop = false;
+  parentPort?.once("message", () => (stop = true));
+  const loop = async () => {
+    let body: string | undefined;
+    while (!stop) {
+      if (body === undefined) {
+        const lines: string[] = [];
+        for (let i = 0; i < options.batch; i++) lines.push(events.next().value.line);
+        body = lines.join("\n");
+      }
+      const res = await fetch(options.url, { method: "POST", body, headers: { "content-type": "application/x-ndjson" } });
+      await res.arrayBuffer();
+      if (res.status === 202) body = undefined;
+      else await sleep(5);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, loop));
+  // Ends this thread only.
+  process.exit(0);
+}
+
+/** Every window of every key computed from scratch with ripsPersistence, on this thread. */
+function recomputeFromScratch(w: Workload, seconds: number): number {
+  const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
+  const windows = new Map<string, number[][]>();
+  const since = new Map<string, number>();
+  let consumed = 0;
+  const start = performance.now();
+  const until = start + seconds * 1000;
+  while (performance.now() < until) {
+    const event = events.next().value;
+    consumed++;
+    if (event.broken !== null) continue;
+    const e = JSON.parse(event.line) as { key: string; value: number[] };
+    let win = windows.get(e.key);
+    if (!win) windows.set(e.key, (win = []));
+    win.push(e.value as number[]);
+    if (win.length > w.size) win.shift();
+    const n = (since.get(e.key) ?? 0) + 1;
+    since.set(e.key, n);
+    if (win.length === w.size && n >= w.slide) {
+      since.set(e.key, 0);
+      ripsPersistence(win, { maxDim: 1 });
+    }
+  }
+  return (consumed * 1000) / (performance.now() - start);
+}
+
+async function soakRun(w: Workload, workers: number, rate: number, seconds: number): Promise<{ rssStartMb: number; rssEndMb: number }> {
+  const config = pipelineConfig(w, workers, false);
+  const source = new DemoSource({ keys: KEYS, rate, seed: SEED, batchSize: 64, burst: KEYS * (w.size + 2 * w.slide) });
+  const pipeline = await startPipeline(config, { logger: createLogger({ level: "warn" }), source, sinks: [new NullSink()] });
+  try {
+    // Start once every key has windows and the heap has settled a little.
+    const deadline = performance.now() + 120_000;
+    while (pipeline.runner.counts().windows < KEYS && performance.now() < deadline) await sleep(50);
+    await sleep(10_000);
+    const rssStartMb = process.memoryUsage.rss() / 2 ** 20;
+    await sleep(Math.max(0, seconds - 10) * 1000);
+    const rssEndMb = process.memoryUsage.rss() / 2 ** 20;
+    return { rssStartMb: round(rssStartMb, 1), rssEndMb: round(rssEndMb, 1) };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+function round(x: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,30 @@
+import { parsePipelineFlags } from "../flags.ts";
+import { createLogger } from "../logger.ts";
+import { servePipeline } from "../serve.ts";
+import { resolvePipelineConfig } from "./run.ts";
+
+const USAGE = `usage: streaming-tda demo [options]
+
+The whole product on one machine: the demo generator (64 keys whose topology changes from a
+noisy circle to two circles to a figure eight), the embedded store, and HTTP on port 8080
+with a live page (http://localhost:8080/) of keys, latest diagrams and anomalies.
+Takes the options of "streaming-tda run"; defaults: --source demo --sink none
+--store .data/demo.db --port 8080.`;
+
+export const summary = "the demo: generated streams, embedded store, live page on :8080";
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parsePipelineFlags(argv);
+  if (flags.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  const config = resolvePipelineConfig(flags.config, flags, {
+    source: { type: "demo" },
+    sink: { type: "none" },
+    store: { path: ".data/demo.db" },
+  });
+  const logger = createLogger();
+  if (config.http.enabled) logger.info(`open http://localhost:${config.http.port}/ for the live view`);
+  return servePipeline(config, logger);
+}

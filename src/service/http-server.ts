@@ -1,0 +1,230 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { HttpSource } from "../adapters/sources/http-source.ts";
+import type { Source, StateStore } from "../adapters/types.ts";
+import { DASHBOARD_HTML } from "./dashboard.ts";
+import type { Logger } from "./logger.ts";
+import type { PipelineMetrics } from "./metrics.ts";
+import type { PipelineRunner } from "./runner.ts";
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  runner: PipelineRunner;
+  source: Source;
+  /** Present when the pipeline's source is HTTP: POST /events feeds it. */
+  httpSource?: HttpSource;
+  store?: StateStore;
+  metrics: PipelineMetrics;
+  logger: Logger;
+  /** Largest POST body accepted (default 8 MiB). */
+  maxBodyBytes?: number;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * Probes, metrics, the feature flag, event intake and the query API on one port. Plain
+ * node:http: a handful of routes needs no framework.
+ */
+export class ServiceHttpServer {
+  private readonly options: HttpServerOptions;
+  private readonly server: Server;
+
+  constructor(options: HttpServerOptions) {
+    this.options = options;
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err) => {
+        options.logger.error("http handler failed", { err, url: req.url });
+        if (!res.headersSent) send(res, 500, { error: "internal error" });
+        else res.destroy();
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  async listen(): Promise<number> {
+    const { port, host } = this.options;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host ?? "0.0.0.0", () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    this.options.httpSource?.setListening(true);
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.options.httpSource?.setListening(false);
+    this.server.closeIdleConnections();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.closeAllConnections();
+      }, 1000);
+      this.server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    const method = req.method ?? "GET";
+    if (method === "GET" && path === "/health") return send(res, 200, { status: "ok" });
+    if (method === "GET" && path === "/ready") return this.ready(res);
+    if (method === "GET" && path === "/metrics") {
+      const { registry } = this.options.metrics;
+      const text = await registry.metrics();
+      res.writeHead(200, { "content-type": registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (path === "/flags/streaming_tda_enabled") {
+      if (method === "GET") return send(res, 200, { enabled: !this.options.runner.paused });
+      if (method === "POST") return this.setFlag(req, res);
+    }
+    if (method === "POST" && path === "/events") return this.events(req, res);
+    if (method === "GET" && (path === "/" || path === "/index.html")) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(DASHBOARD_HTML);
+      return;
+    }
+    if (method === "GET" && path.startsWith("/api/")) return this.api(path, url.searchParams, res);
+    send(res, 404, { error: `no route for ${method} ${path}` });
+  }
+
+  private async ready(res: ServerResponse): Promise<void> {
+    const { runner, source, store, httpSource } = this.options;
+    const checks = {
+      sourceConnected: source.connected,
+      storeReachable: store ? await store.ping() : true,
+      notOverloaded: !runner.overloaded && !(httpSource?.full ?? false),
+      notPaused: !runner.paused,
+      running: runner.state === "running" || runner.state === "paused",
+    };
+    const ready = Object.values(checks).every(Boolean);
+    send(res, ready ? 200 : 503, { ready, checks, state: runner.state });
+  }
+
+  private async setFlag(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, 4096);
+    if (body === undefined) return send(res, 413, { error: "body too large" });
+    let enabled: unknown;
+    try {
+      enabled = (JSON.parse(body) as { enabled?: unknown }).enabled;
+    } catch {
+      enabled = undefined;
+    }
+    if (typeof enabled !== "boolean") return send(res, 400, { error: 'expected {"enabled": true} or {"enabled": false}' });
+    this.options.runner.setEnabled(enabled);
+    send(res, 200, { enabled });
+  }
+
+  private async events(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { httpSource, metrics } = this.options;
+    if (!httpSource) {
+      req.resume();
+      return send(res, 404, { error: `this pipeline reads from its ${this.options.source.kind} source; start it with --source http to POST events` });
+    }
+    // Refuse before reading a body that could not be queued anyway.
+    if (httpSource.paused || httpSource.full) {
+      req.resume();
+      const status = httpSource.paused ? 503 : 429;
+      metrics.httpRejected.inc({ status: String(status) });
+      return sendRetry(res, status, httpSource.paused ? 5 : 1, httpSource.paused ? "processing is paused" : "queue full: processing is behind");
+    }
+    const body = await readBody(req, this.options.maxBodyBytes ?? 8 << 20);
+    if (body === undefined) return send(res, 413, { error: `body larger than ${this.options.maxBodyBytes ?? 8 << 20} bytes` });
+    const type = req.headers["content-type"] ?? "";
+    const format = type.includes("csv") ? "csv" : "auto";
+    let items: unknown[];
+    const trimmed = body.trimStart();
+    if (trimmed.startsWith("[")) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        if (!Array.isArray(parsed)) throw new Error("not an array");
+        items = parsed;
+      } catch (err) {
+        metrics.eventsFailed.inc({ reason: "http_bad_body" });
+        return send(res, 400, { error: `body starts with "[" but is not a JSON array: ${(err as Error).message}` });
+      }
+    } else {
+      items = body.split("\n").filter((line) => line.trim().length > 0);
+    }
+    const result = httpSource.offer(items, format);
+    if (result.ok) return send(res, 202, { accepted: result.accepted });
+    metrics.httpRejected.inc({ status: String(result.status) });
+    if (result.status === 413) return send(res, 413, { error: result.reason });
+    sendRetry(res, result.status, result.retryAfterSeconds, result.reason);
+  }
+
+  private async api(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+    const { store } = this.options;
+    if (!store) return send(res, 404, { error: "no store configured: start with --store PATH to keep result history" });
+    if (path === "/api/keys") return send(res, 200, { keys: await store.keys() });
+    const m = /^\/api\/keys\/([^/]+)\/(latest|history)$/.exec(path);
+    if (!m) return send(res, 404, { error: `no route for GET ${path}` });
+    let key: string;
+    try {
+      key = decodeURIComponent(m[1]);
+    } catch {
+      return send(res, 400, { error: "key is not valid percent-encoding" });
+    }
+    if (m[2] === "latest") {
+      const latest = await store.latest(key);
+      return latest ? send(res, 200, latest) : send(res, 404, { error: `no results for key ${JSON.stringify(key)}` });
+    }
+    const from = numberParam(query, "from", -Infinity);
+    const to = numberParam(query, "to", Infinity);
+    const limit = numberParam(query, "limit", 1000);
+    if (from === null || to === null || limit === null || limit < 1) {
+      return send(res, 400, { error: "from and to are event times in milliseconds, limit a positive integer" });
+    }
+    const results = await store.history(key, from, to, Math.min(10_000, Math.floor(limit)));
+    send(res, 200, { key, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null, results });
+  }
+}
+
+function numberParam(query: URLSearchParams, name: string, fallback: number): number | null {
+  const text = query.get(name);
+  if (text === null || text === "") return fallback;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendRetry(res: ServerResponse, status: number, seconds: number, reason: string): void {
+  const text = JSON.stringify({ error: reason, retryAfterSeconds: seconds });
+  res.writeHead(status, { "content-type": JSON_TYPE, "retry-after": String(seconds), "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The body as text, or undefined when it exceeds `limit` bytes (the rest is drained). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,111 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** Latencies kept for the p99 gauge by default: the most recent ones, in a ring. */
+const RECENT_LATENCIES = 8192;
+
+/**
+ * The pipeline's Prometheus metrics, on a registry of its own (tests run several pipelines
+ * in one process). Names follow the runbook: its alert reads `streaming_tda_latency_p99`
+ * in seconds, so that gauge is computed from the most recent latencies at scrape time.
+ */
+export class PipelineMetrics {
+  readonly registry = new Registry();
+  readonly eventsProcessed: Counter;
+  readonly eventsFailed: Counter<"reason">;
+  readonly latency: Histogram;
+  readonly windowCompute: Histogram<"scale" | "dim">;
+  readonly windows: Counter;
+  readonly anomalies: Counter;
+  readonly activeKeys: Gauge;
+  readonly queueDepth: Gauge;
+  readonly inFlight: Gauge;
+  readonly paused: Gauge;
+  readonly checkpoints: Counter;
+  readonly checkpointSeconds: Histogram;
+  readonly httpRejected: Counter<"status">;
+  private readonly recent: Float64Array;
+  private recentCount = 0;
+
+  /** `latencySamples`: how many recent latencies the p99 gauge (and latencyQuantile) looks at. */
+  constructor(options: { defaultMetrics?: boolean; latencySamples?: number } = {}) {
+    this.recent = new Float64Array(options.latencySamples ?? RECENT_LATENCIES);
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.eventsProcessed = new Counter({
+      name: "streaming_tda_events_processed_total",
+      help: "Events validated and added to their key's windows.",
+      registers,
+    });
+    this.eventsFailed = new Counter({
+      name: "streaming_tda_events_failed_total",
+      help: "Events dead-lettered or dropped, by reason.",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: "streaming_tda_processing_latency_seconds",
+      help: "From an event's arrival to the result it caused being acknowledged by the sink.",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.windowCompute = new Histogram({
+      name: "streaming_tda_window_compute_seconds",
+      help: "Time to compute one window's persistence, by scale and homology dimension.",
+      labelNames: ["scale", "dim"],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.windows = new Counter({ name: "streaming_tda_windows_total", help: "Window results emitted.", registers });
+    this.anomalies = new Counter({ name: "streaming_tda_anomalies_total", help: "Window results flagged as anomalies.", registers });
+    this.activeKeys = new Gauge({ name: "streaming_tda_active_keys", help: "Keys with state in memory.", registers });
+    this.queueDepth = new Gauge({ name: "streaming_tda_queue_depth", help: "Events accepted but not yet read by the runner.", registers });
+    this.inFlight = new Gauge({ name: "streaming_tda_in_flight_events", help: "Events handed to workers and not yet finished.", registers });
+    this.paused = new Gauge({ name: "streaming_tda_paused", help: "1 while processing is paused by the streaming_tda_enabled flag.", registers });
+    this.checkpoints = new Counter({ name: "streaming_tda_checkpoints_total", help: "Checkpoints written.", registers });
+    this.checkpointSeconds = new Histogram({
+      name: "streaming_tda_checkpoint_seconds",
+      help: "Time from checkpoint barrier to commit.",
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    });
+    this.httpRejected = new Counter({
+      name: "streaming_tda_http_rejected_total",
+      help: "POST /events requests refused for backpressure or pause, by status.",
+      labelNames: ["status"],
+      registers,
+    });
+    const p99 = () => this.latencyQuantile(0.99);
+    new Gauge({
+      name: "streaming_tda_latency_p99",
+      help: "p99 of the most recent processing latencies, in seconds (the runbook's alert reads it).",
+      registers,
+      collect() {
+        this.set(p99());
+      },
+    });
+  }
+
+  observeLatency(seconds: number): void {
+    this.latency.observe(seconds);
+    this.recent[this.recentCount % this.recent.length] = seconds;
+    this.recentCount++;
+  }
+
+  /** Latencies observed since the last reset (all of them, not only those still kept). */
+  latencySampleCount(): number {
+    return this.recentCount;
+  }
+
+  /** Forgets the recent latencies (a benchmark starts a new phase). */
+  resetRecentLatencies(): void {
+    this.recentCount = 0;
+  }
+
+  /** Quantile q of the most recent latencies (seconds); 0 before any. */
+  latencyQuantile(q: number): number {
+    const n = Math.min(this.recentCount, this.recent.length);
+    if (n === 0) return 0;
+    const sorted = this.recent.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.floor(q * n))];
+  }
+}

@@ -1,0 +1,119 @@
+import { FileSink } from "../adapters/sinks/file-sink.ts";
+import { StdoutSink } from "../adapters/sinks/stdout-sink.ts";
+import { NullSink, StoreSink } from "../adapters/sinks/store-sink.ts";
+import { DemoSource } from "../adapters/demo/demo-source.ts";
+import { FileSource } from "../adapters/sources/file-source.ts";
+import { HttpSource } from "../adapters/sources/http-source.ts";
+import { StdinSource } from "../adapters/sources/stdin-source.ts";
+import { SqliteStateStore } from "../adapters/store/sqlite-store.ts";
+import type { Sink, Source } from "../adapters/types.ts";
+import type { PipelineConfig } from "./config.ts";
+import { ServiceHttpServer } from "./http-server.ts";
+import type { Logger } from "./logger.ts";
+import { PipelineMetrics } from "./metrics.ts";
+import { PipelineRunner } from "./runner.ts";
+
+export interface RunningPipeline {
+  runner: PipelineRunner;
+  metrics: PipelineMetrics;
+  store?: SqliteStateStore;
+  /** The HTTP port actually bound (useful with port 0), or undefined without HTTP. */
+  port?: number;
+  /** Resolves when the input ended or stop() finished, everything closed. */
+  done: Promise<void>;
+  /** Stops intake, flushes outputs, checkpoints, closes everything. */
+  stop(): Promise<void>;
+}
+
+export function createSource(config: PipelineConfig, batchSize: number): Source {
+  const s = config.source;
+  switch (s.type) {
+    case "file":
+      return new FileSource({ path: s.path, format: s.format, follow: s.follow, batchSize });
+    case "stdin":
+      return new StdinSource({ format: s.format, batchSize });
+    case "http":
+      return new HttpSource({ capacity: config.http.queueCapacity, batchSize });
+    case "demo":
+      return new DemoSource({ keys: s.keys, rate: s.rate, seed: s.seed, limit: s.limit ?? undefined, batchSize });
+  }
+}
+
+function createSink(config: PipelineConfig): Sink {
+  const s = config.sink;
+  if (s.type === "file") return new FileSink(s.path);
+  if (s.type === "stdout") return new StdoutSink();
+  return new NullSink();
+}
+
+/** Builds the pipeline a config describes and starts it. */
+export async function startPipeline(
+  config: PipelineConfig,
+  options: { logger: Logger; metrics?: PipelineMetrics; source?: Source; sinks?: Sink[] },
+): Promise<RunningPipeline> {
+  const { logger } = options;
+  const metrics = options.metrics ?? new PipelineMetrics();
+  const source = options.source ?? createSource(config, config.runner.batchSize);
+  const store = config.store ? new SqliteStateStore(config.store.path, { retentionMs: config.store.retentionHours * 3600_000 }) : undefined;
+  const sinks = options.sinks ?? [createSink(config)];
+  if (store) sinks.push(new StoreSink(store));
+  const runner = new PipelineRunner({
+    stream: config.stream,
+    source,
+    sinks,
+    store,
+    storePath: config.store?.path,
+    workers: config.runner.workers,
+    checkpointIntervalMs: config.store?.checkpointIntervalMs ?? 5000,
+    maxInFlight: config.runner.maxInFlight,
+    metrics,
+    logger,
+  });
+  let server: ServiceHttpServer | undefined;
+  let port: number | undefined;
+  const closeAll = async () => {
+    await server?.close();
+    await Promise.all(sinks.map((s) => s.close()));
+    await store?.close();
+  };
+  try {
+    await runner.start();
+    if (config.http.enabled) {
+      server = new ServiceHttpServer({
+        port: config.http.port,
+        host: config.http.host,
+        runner,
+        source,
+        httpSource: source instanceof HttpSource ? source : undefined,
+        store,
+        metrics,
+        logger,
+      });
+      port = await server.listen();
+      logger.info("http listening", { port, host: config.http.host });
+    }
+  } catch (err) {
+    await runner.stop().catch(() => undefined);
+    await closeAll().catch(() => undefined);
+    throw err;
+  }
+  logger.info("pipeline started", {
+    source: source.kind,
+    sinks: sinks.map((s) => s.kind),
+    store: config.store?.path ?? null,
+    workers: config.runner.workers,
+    scales: config.stream.scales,
+  });
+  const done = runner.done.finally(closeAll);
+  return {
+    runner,
+    metrics,
+    store,
+    port,
+    done,
+    async stop() {
+      await runner.stop();
+      await done.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { Worker } from "node:worker_threads";
+import type { RawRecord } from "../stream/types.ts";
+import { ShardCore, type ShardBatchResult, type ShardInit, type ShardSnapshot } from "./shard-core.ts";
+
+/**
+ * The stop handshake in shared memory. CONTROL_STARTED holds the last batch seq the worker
+ * started (it moves there by compare-exchange from its previous value) or FROZEN once the
+ * runner froze it; CONTROL_CUT is -1 until the runner publishes the cut.
+ */
+export const CONTROL_STARTED = 0;
+export const CONTROL_CUT = 1;
+export const FROZEN = -1;
+
+export type ToShard =
+  | { type: "batch"; seq: number; records: RawRecord[] }
+  | { type: "flush" }
+  | { type: "snapshot" }
+  | { type: "confirm" }
+  | { type: "stop" };
+
+type FromShard =
+  | { type: "batch" | "flush"; result: ShardBatchResult }
+  | { type: "snapshot"; snapshot: ShardSnapshot }
+  | { type: "error"; message: string };
+
+/**
+ * A shard of keys behind a promise interface. Calls are answered in the order they were
+ * made, which is what makes a snapshot a consistent cut of the input.
+ */
+export interface Shard {
+  /** Batch `seq` (increasing) of this shard's records. */
+  process(seq: number, records: RawRecord[]): Promise<ShardBatchResult>;
+  /**
+   * A stop's first step: from now on the shard starts no batch until setCut(). Returns the
+   * last batch seq it started (it will finish that one).
+   */
+  freeze(): number;
+  /**
+   * A stop's second step: queued batches up to `cut` are processed, later ones skipped
+   * (answered with no outputs, state untouched), so that every shard holds exactly the
+   * batches up to `cut` and a stop need not wait for work the next run can read again.
+   */
+  setCut(cut: number): void;
+  flush(): Promise<ShardBatchResult>;
+  snapshot(): Promise<ShardSnapshot>;
+  confirmSnapshot(): void;
+  close(): Promise<void>;
+}
+
+/** The shard on the calling thread: for one-core runs and tests. */
+export class InlineShard implements Shard {
+  private readonly core: ShardCore;
+  constructor(init: ShardInit, readStored?: (key: string) => unknown) {
+    this.core = new ShardCore(init, readStored as ((key: string) => undefined) | undefined);
+  }
+  private started = 0;
+  async process(seq: number, records: RawRecord[]): Promise<ShardBatchResult> {
+    // Synchronous: nothing is ever queued, so there is nothing to cut off.
+    this.started = seq;
+    return this.core.process(records);
+  }
+  freeze(): number {
+    return this.started;
+  }
+  setCut(_cut: number): void {}
+  async flush(): Promise<ShardBatchResult> {
+    return this.core.flush();
+  }
+  async snapshot(): Promise<ShardSnapshot> {
+    return this.core.snapshot();
+  }
+  confirmSnapshot(): void {
+    this.core.confirmSnapshot();
+  }
+  async close(): Promise<void> {}
+}
+
+interface Pending {
+  resolve(value: never): void;
+  reject(err: Error): void;
+}
+
+/** The shard in a worker thread (src/service/shard-worker.ts), for the other cores. */
+export class WorkerShard implements Shard {
+  private readonly worker: Worker;
+  private readonly pending: Pending[] = [];
+  private failure: Error | undefined;
+  /** Shared with the worker: see CONTROL_STARTED and CONTROL_CUT. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(8));
+
+  constructor(init: ShardInit) {
+    this.control[CONTROL_STARTED] = 0;
+    this.control[CONTROL_CUT] = -1;
+    // Sources run as .ts; the compiled package (dist/) as .js.
+    const entry = import.meta.url.endsWith(".ts") ? "./shard-worker.ts" : "./shard-worker.js";
+    this.worker = new Worker(new URL(entry, import.meta.url), {
+      workerData: { init, control: this.control },
+      // `node --input-type=module -e …` passes flags a worker refuses; otherwise inherit them.
+      execArgv: process.execArgv.some((a) => a.startsWith("--input-type")) ? [] : undefined,
+    });
+    this.worker.on("message", (msg: FromShard) => {
+      const waiter = this.pending.shift();
+      if (waiter === undefined) return;
+      if (msg.type === "error") waiter.reject(new Error(`shard worker: ${msg.message}`));
+      else if (msg.type === "snapshot") waiter.resolve(msg.snapshot as never);
+      else waiter.resolve(msg.result as never);
+    });
+    const fail = (err: Error) => {
+      this.failure = err;
+      for (const waiter of this.pending.splice(0)) waiter.reject(err);
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => {
+      if (this.pending.length > 0) fail(new Error(`shard worker exited with code ${code}`));
+    });
+  }
+
+  private call<T>(msg: ToShard): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ resolve: resolve as (v: never) => void, reject });
+      this.worker.postMessage(msg);
+    });
+  }
+
+  process(seq: number, records: RawRecord[]): Promise<ShardBatchResult> {
+    return this.call({ type: "batch", seq, records });
+  }
+  freeze(): number {
+    // One atomic step: the worker's next compare-exchange of its started seq fails from now on.
+    return Atomics.exchange(this.control, CONTROL_STARTED, FROZEN);
+  }
+  setCut(cut: number): void {
+    Atomics.store(this.control, CONTROL_CUT, cut);
+    Atomics.notify(this.control, CONTROL_CUT);
+  }
+  flush(): Promise<ShardBatchResult> {
+    return this.call({ type: "flush" });
+  }
+  snapshot(): Promise<ShardSnapshot> {
+    return this.call({ type: "snapshot" });
+  }
+  confirmSnapshot(): void {
+    this.worker.postMessage({ type: "confirm" } satisfies ToShard);
+  }
+  async close(): Promise<void> {
+    this.worker.postMessage({ type: "stop" } satisfies ToShard);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 2000);
+      this.worker.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** FNV-1a over the key's UTF-16 units: a stable shard for a key across restarts. */
+export function shardOf(key: string, shardCount: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shardCount;
+}

@@ -1,0 +1,299 @@
+/**
+ * The incremental part of a window: its points in fixed slots, the distances between them,
+ * the edges in filtration order and, per computation, the minimum spanning forest.
+ *
+ * A slide removes a few points and adds a few. Only the rows of the slots that changed are
+ * recomputed; the sorted edge list keeps every edge between surviving points in place, drops
+ * the edges of removed points and merges in the (sorted) edges of the new ones, so a slide
+ * costs O(k·n·log(k·n) + n²) for k changed points instead of sorting n²/2 edges again.
+ *
+ * Conventions (shared with the batch engine, so results are identical):
+ * - distance matrix: compressed lower triangle over slots, entry (i, j), i > j, at
+ *   i·(i−1)/2 + j, Ripser's float32 Euclidean distance (tda/rips/filtration.ts);
+ * - filtration order of edges: distance ascending, ties by larger edge index first (Ripser's
+ *   order for H0). H0 comes from the spanning forest Kruskal grows along that order; the
+ *   edges up to the threshold, in that order, go to the batch engine's reduction for H1 and
+ *   above (tda/rips.ts persistenceAboveZero), which then needs no sort.
+ *
+ * A complex owns only what must outlive a call: the points, the distances and the sorted edges
+ * (about 4·n² bytes for n slots). Merge buffers and the edge list handed to the reduction are scratch shared by every
+ * complex of the same capacity (all work is synchronous), so many keys cost little more than
+ * their own state. Computing allocates only the result.
+ */
+import { enclosingRadius, euclideanFloat32 } from "../tda/rips/filtration.ts";
+import { persistenceAboveZero } from "../tda/rips.ts";
+import type { Diagrams, Interval } from "../tda/types.ts";
+
+/** Edges are stored packed as (i << 16) | j with i > j, so slot indices stay below 2^15. */
+const MAX_SLOTS = 1 << 15;
+
+export class SlotComplex {
+  readonly capacity: number;
+  readonly dimension: number;
+  /** Per slot: sequence number of the point in it, or -1 when free. */
+  readonly slotSeq: Float64Array;
+  /** Per slot: coordinates, already rounded to float32 as Ripser reads them. */
+  readonly coords: Float32Array;
+  /** Compressed lower triangle over all slots (entries of free slots are stale). */
+  readonly distances: Float32Array;
+  live = 0;
+
+  /** Row starts i·(i−1)/2. */
+  private readonly rowStart: Int32Array;
+  /** Packed edges between live slots, in filtration order. */
+  private readonly sorted: Int32Array;
+  private edgeCount = 0;
+  private readonly scratch: Scratch;
+  /** Slots emptied or filled since the last commit: their old edges are stale. */
+  private readonly dirty: Uint8Array;
+  /** Slots filled since the last commit: their new edges are to be merged. */
+  private readonly fresh: Uint8Array;
+
+  constructor(capacity: number, dimension: number) {
+    if (capacity < 1 || capacity >= MAX_SLOTS) throw new RangeError(`slot complex: capacity ${capacity} must be in [1, ${MAX_SLOTS})`);
+    this.capacity = capacity;
+    this.dimension = dimension;
+    const edges = (capacity * (capacity - 1)) / 2;
+    this.slotSeq = new Float64Array(capacity).fill(-1);
+    this.coords = new Float32Array(capacity * dimension);
+    this.distances = new Float32Array(edges);
+    this.rowStart = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.rowStart[i] = (i * (i - 1)) / 2;
+    this.sorted = new Int32Array(edges);
+    this.dirty = new Uint8Array(capacity);
+    this.fresh = new Uint8Array(capacity);
+    this.scratch = scratchFor(capacity);
+  }
+
+  /** Empties a slot; its edges leave at the next commit. */
+  remove(slot: number): void {
+    if (this.slotSeq[slot] < 0) return;
+    this.slotSeq[slot] = -1;
+    this.dirty[slot] = 1;
+    this.fresh[slot] = 0;
+    this.live--;
+  }
+
+  /** Empties every slot. */
+  clear(): void {
+    for (let s = 0; s < this.capacity; s++) this.remove(s);
+  }
+
+  /** Puts a point (coordinates `source[offset .. offset+dimension)`) into the lowest free slot and returns the slot. */
+  add(seq: number, source: ArrayLike<number>, offset: number): number {
+    let slot = 0;
+    while (slot < this.capacity && this.slotSeq[slot] >= 0) slot++;
+    if (slot === this.capacity) throw new RangeError(`slot complex: all ${this.capacity} slots are taken`);
+    this.slotSeq[slot] = seq;
+    const base = slot * this.dimension;
+    for (let k = 0; k < this.dimension; k++) this.coords[base + k] = source[offset + k];
+    this.dirty[slot] = 1;
+    this.fresh[slot] = 1;
+    this.live++;
+    return slot;
+  }
+
+  /** Largest sequence number held, or -1. */
+  maxSeq(): number {
+    let max = -1;
+    for (let s = 0; s < this.capacity; s++) if (this.slotSeq[s] > max) max = this.slotSeq[s];
+    return max;
+  }
+
+  /** Brings distances and the sorted edge list up to date with the adds and removes since the last commit. */
+  commit(): void {
+    const { dirty, fresh, slotSeq, rowStart, distances } = this;
+    // 1. Keep the edges whose endpoints were both untouched, in their order.
+    let kept = 0;
+    const sorted = this.sorted;
+    const spare = this.scratch.spare;
+    for (let k = 0; k < this.edgeCount; k++) {
+      const packed = sorted[k];
+      if (dirty[packed >>> 16] === 0 && dirty[packed & 0xffff] === 0) spare[kept++] = packed;
+    }
+    // 2. Distances and edges of the new points, to every live point (pairs of new points once).
+    let added = 0;
+    const freshEdges = this.scratch.freshEdges;
+    for (let s = 0; s < this.capacity; s++) {
+      if (fresh[s] === 0) continue;
+      for (let t = 0; t < this.capacity; t++) {
+        if (t === s || slotSeq[t] < 0 || (fresh[t] === 1 && t > s)) continue;
+        const i = s > t ? s : t;
+        const j = s > t ? t : s;
+        distances[rowStart[i] + j] = euclideanFloat32(this.coords, this.dimension, i, j);
+        freshEdges[added++] = (i << 16) | j;
+      }
+    }
+    sortEdges(freshEdges, added, distances, rowStart, this.capacity, this.scratch.keys);
+    // 3. Merge the two sorted runs into `sorted`.
+    let a = 0;
+    let b = 0;
+    let out = 0;
+    while (a < kept && b < added) {
+      if (edgeBefore(spare[a], freshEdges[b], distances, rowStart)) sorted[out++] = spare[a++];
+      else sorted[out++] = freshEdges[b++];
+    }
+    while (a < kept) sorted[out++] = spare[a++];
+    while (b < added) sorted[out++] = freshEdges[b++];
+    this.edgeCount = out;
+    dirty.fill(0);
+    fresh.fill(0);
+  }
+
+  /**
+   * Persistence diagrams of the live points up to `maxDim`: H0 from the spanning forest of the
+   * sorted edges, H1 and above from the batch engine's reduction given the same edges.
+   * `threshold` null means the enclosing radius. Call `commit()` first.
+   */
+  compute(threshold: number | null, maxDim: number, modulus: number): { diagrams: Diagrams; threshold: number } {
+    const n = this.live;
+    const full = n === this.capacity;
+    const { slotSeq, rowStart, distances } = this;
+    const { parent, edges, compactIndex } = this.scratch;
+    // The batch engine wants points 0..n-1: when slots are free, relabel the live ones in slot
+    // order. That relabelling is monotone, so it keeps the order of edge indices and with it the
+    // filtration order.
+    let lower: Float32Array = distances;
+    if (!full) {
+      let m = 0;
+      for (let s = 0; s < this.capacity; s++) compactIndex[s] = slotSeq[s] >= 0 ? m++ : -1;
+      lower = this.compactLower(n);
+    }
+    const radius = threshold ?? enclosingRadius(n, lower);
+    const diagrams: Diagrams = [];
+    for (let d = 0; d <= maxDim; d++) diagrams.push([]);
+    if (n === 0) return { diagrams, threshold: radius };
+    // Kruskal over the edges in filtration order.
+    for (let s = 0; s < this.capacity; s++) parent[s] = s;
+    const h0 = diagrams[0];
+    let components = n;
+    let edgeCount = 0;
+    for (let k = 0; k < this.edgeCount; k++) {
+      const packed = this.sorted[k];
+      const i = packed >>> 16;
+      const j = packed & 0xffff;
+      const length = distances[rowStart[i] + j];
+      if (length > radius) break;
+      edges[edgeCount++] = full ? rowStart[i] + j : compactEdge(compactIndex[i], compactIndex[j]);
+      const ri = find(parent, i);
+      const rj = find(parent, j);
+      if (ri !== rj) {
+        // Union by smaller root, so the forest depends on nothing but the order.
+        if (ri < rj) parent[rj] = ri;
+        else parent[ri] = rj;
+        components--;
+        if (length > 0) h0.push([0, length]);
+      }
+    }
+    for (let c = 0; c < components; c++) h0.push([0, Infinity]);
+    if (maxDim >= 1) {
+      const higher = persistenceAboveZero(n, lower, radius, edges.subarray(0, edgeCount), { maxDim, modulus });
+      for (let d = 1; d <= maxDim; d++) diagrams[d] = (higher[d] ?? []) as Interval[];
+    }
+    return { diagrams, threshold: radius };
+  }
+
+  private compactLower(n: number): Float32Array {
+    const size = (n * (n - 1)) / 2;
+    const out = this.scratch.compactDistances;
+    let e = 0;
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.slotSeq[i] < 0) continue;
+      for (let j = 0; j < i; j++) {
+        if (this.slotSeq[j] < 0) continue;
+        out[e++] = this.distances[this.rowStart[i] + j];
+      }
+    }
+    return out.subarray(0, size);
+  }
+}
+
+/** Buffers used only within one commit or compute call. */
+interface Scratch {
+  spare: Int32Array;
+  freshEdges: Int32Array;
+  /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
+  edges: Int32Array;
+  parent: Int32Array;
+  /** Slot → index among live slots, for windows that do not fill every slot. */
+  compactIndex: Int32Array;
+  compactDistances: Float32Array;
+  /** Sort keys of new edges. */
+  keys: Float64Array;
+}
+
+const scratchByCapacity = new Map<number, Scratch>();
+
+function scratchFor(capacity: number): Scratch {
+  let scratch = scratchByCapacity.get(capacity);
+  if (scratch === undefined) {
+    const edges = (capacity * (capacity - 1)) / 2;
+    scratch = {
+      spare: new Int32Array(edges),
+      freshEdges: new Int32Array(edges),
+      edges: new Int32Array(edges),
+      parent: new Int32Array(capacity),
+      compactIndex: new Int32Array(capacity),
+      compactDistances: new Float32Array(edges),
+      keys: new Float64Array(edges),
+    };
+    scratchByCapacity.set(capacity, scratch);
+  }
+  return scratch;
+}
+
+function compactEdge(i: number, j: number): number {
+  return (i * (i - 1)) / 2 + j;
+}
+
+function find(parent: Int32Array, x: number): number {
+  while (parent[x] !== x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+/** Filtration order: shorter first; equal lengths, larger edge index first. */
+function edgeBefore(p: number, q: number, distances: Float32Array, rowStart: Int32Array): boolean {
+  const ep = rowStart[p >>> 16] + (p & 0xffff);
+  const eq = rowStart[q >>> 16] + (q & 0xffff);
+  const dp = distances[ep];
+  const dq = distances[eq];
+  return dp < dq || (dp === dq && ep > eq);
+}
+
+/** Pair codes i·capacity + j must fit below this for the numeric sort keys to be exact. */
+const PAIR_BITS = 22;
+const PAIR_LIMIT = 2 ** PAIR_BITS;
+const floatBits = new Float32Array(1);
+const floatBitsAsInt = new Uint32Array(floatBits.buffer);
+
+/**
+ * Sorts packed edges into filtration order. Up to 2048 slots each edge gets one exact float64
+ * key, (bits of its float32 length)·2^22 + (2^22 − 1 − (i·capacity + j)): the bit pattern of a
+ * non-negative float orders like its value, and i·capacity + j orders like the edge index.
+ * A native numeric sort of those keys needs no comparator call per comparison.
+ */
+function sortEdges(edges: Int32Array, count: number, distances: Float32Array, rowStart: Int32Array, capacity: number, keys: Float64Array): void {
+  if (capacity * capacity > PAIR_LIMIT) {
+    edges.subarray(0, count).sort((p, q) => {
+      const ep = rowStart[p >>> 16] + (p & 0xffff);
+      const eq = rowStart[q >>> 16] + (q & 0xffff);
+      return distances[ep] - distances[eq] || eq - ep;
+    });
+    return;
+  }
+  for (let k = 0; k < count; k++) {
+    const i = edges[k] >>> 16;
+    const j = edges[k] & 0xffff;
+    floatBits[0] = distances[rowStart[i] + j];
+    keys[k] = floatBitsAsInt[0] * PAIR_LIMIT + (PAIR_LIMIT - 1 - (i * capacity + j));
+  }
+  const sorted = keys.subarray(0, count).sort();
+  for (let k = 0; k < count; k++) {
+    const pair = PAIR_LIMIT - 1 - (sorted[k] % PAIR_LIMIT);
+    const i = Math.floor(pair / capacity);
+    edges[k] = (i << 16) | (pair - i * capacity);
+  }
+}
