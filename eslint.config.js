@@ -18,4 +18,12 @@ export default tseslint.config(
       "no-restricted-globals": ["error", "process", "Buffer", "require", "__dirname"],
     },
   },
+  {
+    // The stream layer uses only the mathematics below it: no Node API, no service code.
+    files: ["src/stream/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["node:*", "fs", "path", "os", "worker_threads", "../adapters/*", "../service/*", "../ops/*"] }],
+      "no-restricted-globals": ["error", "process", "Buffer", "require", "__dirname"],
+    },
+  },
 );
