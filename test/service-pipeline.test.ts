@@ -231,3 +231,29 @@ test("a restart may use another number of workers: keys are re-split, results th
   // Counters live in the checkpoint: the second run's add up to the whole run's.
   assert.deepEqual(second.counts, whole.counts);
 });
+
+test("stopping an HTTP pipeline processes every event it accepted", { timeout: 60_000 }, async () => {
+  const { config } = checkConfig({
+    source: { type: "http" },
+    sink: { type: "none" },
+    http: { port: 0, host: "127.0.0.1", queueCapacity: 400 },
+    runner: { workers: 2, maxInFlight: 40, batchSize: 20 },
+    stream: { scales: [{ size: 8, slide: 2 }], maxDim: 1 },
+  });
+  const sink = new GatedSink();
+  const pipeline = await startPipeline(config!, { logger: createLogger({ level: "silent" }), sinks: [sink] });
+  const base = `http://127.0.0.1:${pipeline.port}`;
+  sink.block();
+  let accepted = 0;
+  for (let i = 0; i < 6; i++) {
+    const res = await fetch(base + "/events", { method: "POST", body: events(`k${i}`, 0, 50) });
+    if (res.status === 202) accepted += ((await res.json()) as { accepted: number }).accepted;
+  }
+  assert.ok(accepted >= 300, `${accepted} accepted`);
+  const stopped = pipeline.stop();
+  sink.release();
+  await stopped;
+  const counts = pipeline.runner.counts();
+  assert.equal(counts.received, accepted);
+  assert.equal(counts.processed, accepted);
+});

@@ -46,7 +46,10 @@ export function applyFlags(config: PipelineConfig, flags: PipelineFlags): Pipeli
       out.source = { type: "file", path: arg, follow: false };
     } else if (type === "stdin") out.source = { type: "stdin", format: "auto" };
     else if (type === "http") out.source = { type: "http" };
-    else if (type === "demo") out.source = { type: "demo", keys: 64, rate: 2000, seed: 1, limit: null };
+    else if (type === "demo") {
+      // Keeps the demo settings of a config that already has them.
+      if (out.source.type !== "demo") out.source = { type: "demo", keys: 64, rate: 2000, seed: 1, limit: null };
+    }
     else throw new TdaInputError(`--source ${flags.source}: expected file:PATH, stdin, http or demo`);
   }
   if (flags.follow) {

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { openEvictedKeyReader } from "../adapters/store/sqlite-store.ts";
 import type { OutputRecord, Sink, Source, SourcePosition, SourceRecord, StateStore } from "../adapters/types.ts";
-import type { RawRecord, StreamConfig, StreamCounts, StreamState } from "../stream/types.ts";
+import type { KeyState, RawRecord, StreamConfig, StreamCounts, StreamState } from "../stream/types.ts";
 import { addCounts, emptyCounts, joinSnapshots, splitState } from "./checkpoint-state.ts";
 import type { Logger } from "./logger.ts";
 import type { PipelineMetrics } from "./metrics.ts";
@@ -108,14 +108,14 @@ export class PipelineRunner {
   }
 
   /** Synchronous evicted-key reads for inline shards, when the store is SQLite. */
-  private inlineReader(): ((key: string) => unknown) | undefined {
+  private inlineReader(): ((key: string) => KeyState | undefined) | undefined {
     const path = this.options.storePath;
     if (!path) return undefined;
     let reader: { read(key: string): unknown } | undefined;
     return (key) => {
       // Opened on first use: most runs never evict a key.
       reader ??= openEvictedKeyReader(path);
-      return reader.read(key);
+      return reader.read(key) as KeyState | undefined;
     };
   }
 
@@ -211,7 +211,9 @@ export class PipelineRunner {
         // A batch read after a stop's cut is left for the next run (the source replays it);
         // without a cut (HTTP, stdin) it is processed: it would otherwise be lost.
         if (batch.length > 0 && this.cut === undefined) this.dispatch(batch);
-        if (this.stopping) break;
+        // A replayable source stops here; any other is drained (close() ends its iteration
+        // once what it accepted is delivered).
+        if (this.stopping && (this.cut !== undefined || this.failure)) break;
         // A source and shards that never wait for I/O (the demo generator, inline shards)
         // would otherwise keep this loop in microtasks and starve timers and HTTP.
         await nextTurn();

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { RawRecord } from "../stream/types.ts";
+import type { KeyState, RawRecord } from "../stream/types.ts";
 import { ShardCore, type ShardBatchResult, type ShardInit, type ShardSnapshot } from "./shard-core.ts";
 
 /**
@@ -50,8 +50,8 @@ export interface Shard {
 /** The shard on the calling thread: for one-core runs and tests. */
 export class InlineShard implements Shard {
   private readonly core: ShardCore;
-  constructor(init: ShardInit, readStored?: (key: string) => unknown) {
-    this.core = new ShardCore(init, readStored as ((key: string) => undefined) | undefined);
+  constructor(init: ShardInit, readStored?: (key: string) => KeyState | undefined) {
+    this.core = new ShardCore(init, readStored);
   }
   private started = 0;
   async process(seq: number, records: RawRecord[]): Promise<ShardBatchResult> {

@@ -2,6 +2,7 @@ import type { Cocycle, Interval } from "../types.ts";
 import { BinomialTable } from "./binomial.ts";
 import { ColumnHeap } from "./column-heap.ts";
 import { RadixColumn } from "./radix-column.ts";
+import { EdgeCofacetColumn } from "./edge-column.ts";
 import { DenseCofacets, SparseCofacets, decodeVertices, type CofacetEnumerator } from "./cofacets.ts";
 import { edgeTop, type Filtration } from "./filtration.ts";
 import { inverseMod } from "./modular.ts";
@@ -83,7 +84,7 @@ export class RipsReducer {
   /** A second enumerator for the apparent-pair tests run while `main` is mid-way. */
   private readonly aux: CofacetEnumerator;
   /** The working column: a radix heap where packed keys fit in 2^53, else a binary heap. */
-  private coboundary: ColumnHeap | RadixColumn = new ColumnHeap();
+  private coboundary: ColumnHeap | RadixColumn | EdgeCofacetColumn = new ColumnHeap();
   private readonly combination = new ColumnHeap();
   private readonly facetVertices: Int32Array;
   private readonly cofacetVertices: Int32Array;
@@ -195,7 +196,10 @@ export class RipsReducer {
     const main = this.main;
     const span = this.binomial.get(this.f.n, dim + 2);
     const packable = (this.f.infinite + 1) * span < 2 ** 53;
-    this.coboundary = packable ? new RadixColumn(span) : new ColumnHeap();
+    // Edges' coboundaries are generated lazily from rank-ordered rows where the rank matrix exists.
+    const edgeColumn = dim === 1 && this.f.dense ? new EdgeCofacetColumn(this.f, this.binomial) : null;
+    edgeColumn?.setModulus(p);
+    this.coboundary = edgeColumn ?? (packable ? new RadixColumn(span) : new ColumnHeap());
     const coboundary = this.coboundary;
     const combination = this.combination;
     const reduction = new ReductionMatrix(columns.size);
@@ -213,8 +217,19 @@ export class RipsReducer {
       let checkEmergent = true;
       let emergent = -1;
       let emergentCoefficient = 0;
-      main.setSimplex(index, rank, dim);
-      while (main.next(true)) {
+      if (edgeColumn) {
+        edgeColumn.addEdge(index, rank, 1);
+        // The first cofacet in filtration order is the one an emergent pair would take.
+        if (edgeColumn.peek() && edgeColumn.pivotRank === rank) {
+          const first = edgeColumn.pivotIndex;
+          if (!pivots.has(first) && !this.isApparentCofacet(first, rank, 2, apparent)) {
+            emergent = first;
+            emergentCoefficient = edgeColumn.pivotCoefficient;
+          }
+        }
+        checkEmergent = false;
+      } else main.setSimplex(index, rank, dim);
+      while (!edgeColumn && main.next(true)) {
         const coefficient = main.odd ? p - 1 : 1;
         if (checkEmergent && main.rank === rank) {
           if (!pivots.has(main.index) && !this.isApparentCofacet(main.index, rank, dim + 1, apparent)) {
@@ -281,6 +296,10 @@ export class RipsReducer {
     const main = this.main;
     const coboundary = this.coboundary;
     this.combination.push(rank, index, coefficient);
+    if (coboundary instanceof EdgeCofacetColumn) {
+      coboundary.addEdge(index, rank, coefficient);
+      return;
+    }
     main.setSimplex(index, rank, dim);
     while (main.next(true)) coboundary.push(main.rank, main.index, main.odd ? p - coefficient : coefficient);
   }
@@ -526,7 +545,7 @@ export class RipsReducer {
 }
 
 /** An addition must cancel the pivot; if it ever did not, the reduction would loop forever. */
-function checkProgress(found: boolean, coboundary: ColumnHeap | RadixColumn, previousPivot: number): void {
+function checkProgress(found: boolean, coboundary: ColumnHeap | RadixColumn | EdgeCofacetColumn, previousPivot: number): void {
   if (found && coboundary.pivotIndex === previousPivot) throw new Error("internal error: column addition left the pivot in place");
 }
 
