@@ -25,7 +25,7 @@ const ROOT = new URL("../", import.meta.url).pathname;
 const DATASETS = join(ROOT, "../shared/datasets");
 const NODE = process.execPath;
 const CLI = join(ROOT, "bin/streaming-tda.js");
-const RUNNER = join(ROOT, "bench/lib/run-ph.ts");
+const RUNNER = join(ROOT, "bench/lib/run-ph.js");
 
 const { values: flags } = parseArgs({
   options: {
@@ -97,6 +97,8 @@ function main(): void {
   for (const tool of [RIPSER, GNU_TIME]) {
     if (!existsSync(tool)) throw new Error(`${tool} is missing: apt-get install -y ${tool === RIPSER ? "ripser" : "time"}`);
   }
+  // Ours runs compiled, as an installed package does (and as the CLI does once built).
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
   const scratch = mkdtempSync(join(tmpdir(), "bench-ph-"));
   try {
     // Random 3-d clouds in the unit cube; coordinates exact in 32 bits so both tools read the same numbers.
@@ -124,10 +126,10 @@ function main(): void {
     const nodeBaselineMb = median(repeatMeasured({ maxRuns: 3, budgetSeconds: 10 }, () => runMeasured(NODE, ["-e", "0"])).map((r) => r.peakMb));
     console.log(`bench:ph — streaming-tda vs ${RIPSER} (Debian ripser 1.2.1), ${new Date().toISOString()}`);
     console.log(`node ${process.version}; ${uptimeLine()} at start`);
-    // What ours costs before any work: Node, type stripping of the sources, the engine's modules.
+    // What ours costs before any work: Node and the engine's modules.
     const oursAtRestMb = median(repeatMeasured({ maxRuns: 3, budgetSeconds: 10 }, () => runMeasured(NODE, [RUNNER, threePoints, "--format", "point-cloud"])).map((r) => r.peakMb));
-    console.log(`node's own baseline peak RSS (node -e 0): ${nodeBaselineMb.toFixed(1)} MB; ours on a 3-point input (bench/lib/run-ph.ts): ${oursAtRestMb.toFixed(1)} MB`);
-    console.log(`ours, whole process: ${useCli ? "the CLI (node bin/streaming-tda.js ph FILE … --output json)" : "bench/lib/run-ph.ts (the CLI did not run)"}`);
+    console.log(`node's own baseline peak RSS (node -e 0): ${nodeBaselineMb.toFixed(1)} MB; ours on a 3-point input (bench/lib/run-ph.js): ${oursAtRestMb.toFixed(1)} MB`);
+    console.log(`ours, whole process: ${useCli ? "the CLI (node bin/streaming-tda.js ph FILE … --output json)" : "bench/lib/run-ph.js (the CLI did not run)"}`);
     console.log("");
 
     const results: Record<string, CaseResult> = {};
@@ -164,7 +166,7 @@ function main(): void {
         ours = { ...o, diagrams: diagramsFromJson(JSON.parse(o.stdout)) };
         const r = summarizeRuns(ripserRuns);
         ripser = { ...r, diagrams: parseRipserOutput(r.stdout) };
-        timedAs = `whole process${useCli ? " (CLI)" : " (run-ph.ts)"}, both: median of ${o.count}, alternating`;
+        timedAs = `whole process${useCli ? " (CLI)" : " (run-ph.js)"}, both: median of ${o.count}, alternating`;
       } else {
         const runner = runMeasured(NODE, [
           RUNNER, c.file, ...toolArgs(c),

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The `streaming-tda` command. In the repository it loads the TypeScript sources directly
-// (Node 24 strips types; `npm install` provides it as node_modules/.bin/node); an installed
-// package, which ships no sources, loads the compiled dist/ instead.
-import { existsSync } from "node:fs";
+// The `streaming-tda` command. It runs the compiled dist/ (built by `npm install` through the
+// prepare script) when that build is newer than every source, since compiled code starts in a
+// third of the time and memory; otherwise the TypeScript sources directly (Node 24 strips
+// types; `npm install` provides it as node_modules/.bin/node). An installed package ships
+// only dist/.
+import { existsSync, readdirSync, statSync } from "node:fs";
 import module from "node:module";
 import process from "node:process";
 import { URL } from "node:url";
@@ -12,9 +14,23 @@ module.enableCompileCache?.();
 
 const sources = new URL("../src/service/cli/main.ts", import.meta.url);
 const compiled = new URL("../dist/service/cli/main.js", import.meta.url);
+const builtStamp = new URL("../dist/.built", import.meta.url);
+const sourceRoot = new URL("../src/", import.meta.url);
+
+/** Whether dist/ was built after the last change to any source. */
+function buildIsFresh() {
+  if (!existsSync(builtStamp) || !existsSync(compiled)) return false;
+  const built = statSync(builtStamp).mtimeMs;
+  const newer = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const path = new URL(entry.name + (entry.isDirectory() ? "/" : ""), dir);
+      return entry.isDirectory() ? newer(path) : statSync(path).mtimeMs > built;
+    });
+  return !newer(sourceRoot);
+}
 
 async function load() {
-  if (existsSync(sources)) {
+  if (existsSync(sources) && !buildIsFresh()) {
     try {
       return await import(sources.href);
     } catch (error) {

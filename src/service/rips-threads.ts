@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { Filtration } from "../tda/rips/filtration.ts";
 import type { AssemblyHelper, AssemblyShare, AssemblyTask } from "../tda/rips/reducer.ts";
+import { siblingModule } from "./sibling-module.ts";
 
 const LOAD_TIMEOUT_MS = 20_000;
 
@@ -14,7 +15,7 @@ export function assemblyWorker(filtration: Filtration, maxDim: number): Assembly
   const { port1, port2 } = new MessageChannel();
   // flag[0]: 1 once an answer is posted; flag[1]: 1 once the worker has loaded.
   const flag = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(new URL("./rips-assembly-worker.ts", import.meta.url), {
+  const worker = new Worker(siblingModule("rips-assembly-worker", import.meta.url), {
     workerData: { filtration, maxDim, port: port2, flag },
     transferList: [port2 as MessagePort],
   });

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { KeyState, RawRecord } from "../stream/types.ts";
 import { ShardCore, type ShardBatchResult, type ShardInit, type ShardSnapshot } from "./shard-core.ts";
+import { siblingModule } from "./sibling-module.ts";
 
 /**
  * The stop handshake in shared memory. CONTROL_STARTED holds the last batch seq the worker
@@ -91,9 +92,7 @@ export class WorkerShard implements Shard {
   constructor(init: ShardInit) {
     this.control[CONTROL_STARTED] = 0;
     this.control[CONTROL_CUT] = -1;
-    // Sources run as .ts; the compiled package (dist/) as .js.
-    const entry = import.meta.url.endsWith(".ts") ? "./shard-worker.ts" : "./shard-worker.js";
-    this.worker = new Worker(new URL(entry, import.meta.url), {
+    this.worker = new Worker(siblingModule("shard-worker", import.meta.url), {
       workerData: { init, control: this.control },
       // `node --input-type=module -e …` passes flags a worker refuses; otherwise inherit them.
       execArgv: process.execArgv.some((a) => a.startsWith("--input-type")) ? [] : undefined,

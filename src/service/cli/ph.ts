@@ -23,6 +23,7 @@ const spec: CommandSpec = {
     { name: "modulus", value: "P", help: "coefficients in Z/P, P prime (default 2)" },
     { name: "ratio", value: "R", help: "only show pairs with death/birth ratio above R (default 1)" },
     { name: "output", value: "O", help: "ripser (Ripser's text), json or csv (default ripser)" },
+    { name: "threads", value: "N", help: "1, or 2 to assemble columns of dimension 2 and up on a worker thread too (default 1)" },
   ],
   notes: [
     "Formats: point-cloud (one point per line), distance (full matrix, or a lower triangle with its diagonal), lower-distance and upper-distance (triangle without diagonal), sparse (lines \"i j d\"), dipha (DIPHA distance matrix), binary (lower triangle as little-endian float32). Values are separated by commas or whitespace. Formats may be abbreviated as Ripser allows (lower, upper, dist, point).",
@@ -56,8 +57,11 @@ export async function run(argv: string[]): Promise<number> {
   const input = parseRipsInput(format, data, source);
 
   const progress = progressLine(process.stderr);
-  // From dimension 2 up, assembling columns dominates: a worker thread takes half of it.
-  const assemblyHelper = maxDim >= 2 && process.env.STREAMING_TDA_THREADS !== "1" ? assemblyWorker : undefined;
+  // A worker thread can take half of the column assembly from dimension 2 up. It pays on large
+  // assembly-bound problems, at the cost of a second heap and a copy of the distances: opt-in.
+  const threads = readInteger(args, spec, "threads", 1, 1);
+  if (threads > 2) throw new UsageError(`ph: --threads must be 1 or 2, not ${threads}`);
+  const assemblyHelper = threads === 2 && maxDim >= 2 ? assemblyWorker : undefined;
   const result = ripsPersistence(input, { maxDim, threshold, modulus, onProgress: progress.update, assemblyHelper });
   progress.finish();
 

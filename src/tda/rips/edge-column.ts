@@ -277,7 +277,7 @@ export class EdgeCofacetColumn {
   }
 }
 
-function grow32(a: Int32Array): Int32Array {
+function grow32(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;

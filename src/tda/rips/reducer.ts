@@ -227,19 +227,21 @@ export class RipsReducer {
             emergentCoefficient = edgeColumn.pivotCoefficient;
           }
         }
-        checkEmergent = false;
-      } else main.setSimplex(index, rank, dim);
-      while (!edgeColumn && main.next(true)) {
-        const coefficient = main.odd ? p - 1 : 1;
-        if (checkEmergent && main.rank === rank) {
-          if (!pivots.has(main.index) && !this.isApparentCofacet(main.index, rank, dim + 1, apparent)) {
-            emergent = main.index;
-            emergentCoefficient = coefficient;
-            break;
+      } else {
+        const entries = coboundary as ColumnHeap | RadixColumn;
+        main.setSimplex(index, rank, dim);
+        while (main.next(true)) {
+          const coefficient = main.odd ? p - 1 : 1;
+          if (checkEmergent && main.rank === rank) {
+            if (!pivots.has(main.index) && !this.isApparentCofacet(main.index, rank, dim + 1, apparent)) {
+              emergent = main.index;
+              emergentCoefficient = coefficient;
+              break;
+            }
+            checkEmergent = false;
           }
-          checkEmergent = false;
+          entries.push(main.rank, main.index, coefficient);
         }
-        coboundary.push(main.rank, main.index, coefficient);
       }
       if (emergent !== -1) {
         pivots.set(emergent, c, emergentCoefficient);

@@ -6,10 +6,13 @@
 //        [--threshold T] [--warmup W] [--repeats R] [--budget SECONDS]
 //
 // With --warmup 0 --repeats 1 it is a whole-process stand-in for the CLI.
+//
+// Plain JavaScript on the compiled engine (dist/, which bench/ph.ts builds first): a
+// TypeScript runner would weigh in Node's type stripper, tens of MB that are not the engine's.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { INPUT_FORMATS, isBinaryFormat, parseRipsInput, type InputFormat } from "../../src/tda/formats.ts";
-import { diagramsToJson, ripsPersistence, type Diagrams } from "../../src/tda/index.ts";
+import { INPUT_FORMATS, isBinaryFormat, parseRipsInput } from "../../dist/tda/formats.js";
+import { diagramsToJson, ripsPersistence } from "../../dist/tda/index.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,9 +27,9 @@ const { values, positionals } = parseArgs({
 });
 
 const file = positionals[0];
-const format = values.format as InputFormat;
+const format = values.format;
 if (file === undefined || !INPUT_FORMATS.includes(format)) {
-  process.stderr.write(`usage: run-ph.ts FILE --format ${INPUT_FORMATS.join("|")} --dim K [--threshold T] [--warmup W] [--repeats R] [--budget S]\n`);
+  process.stderr.write(`usage: run-ph.js FILE --format ${INPUT_FORMATS.join("|")} --dim K [--threshold T] [--warmup W] [--repeats R] [--budget S]\n`);
   process.exit(2);
 }
 const bytes = readFileSync(file);
@@ -34,8 +37,8 @@ const input = parseRipsInput(format, isBinaryFormat(format) ? bytes : bytes.toSt
 const options = { maxDim: Number(values.dim), threshold: values.threshold === undefined ? undefined : Number(values.threshold) };
 
 for (let k = 0; k < Number(values.warmup); k++) ripsPersistence(input, options);
-const seconds: number[] = [];
-let diagrams: Diagrams = [];
+const seconds = [];
+let diagrams = [];
 const budget = Number(values.budget);
 let spent = 0;
 while (seconds.length < Number(values.repeats) && (seconds.length === 0 || spent < budget)) {
