@@ -10,6 +10,8 @@
 // Plain JavaScript on the compiled engine (dist/, which bench/ph.ts builds first): a
 // TypeScript runner would weigh in Node's type stripper, tens of MB that are not the engine's.
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { INPUT_FORMATS, isBinaryFormat, parseRipsInput } from "../../dist/tda/formats.js";
 import { diagramsToJson, ripsPersistence } from "../../dist/tda/index.js";
