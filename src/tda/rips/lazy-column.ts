@@ -1,20 +1,22 @@
 import type { BinomialTable } from "./binomial.ts";
+import { decodeVertices } from "./cofacets.ts";
 import { edgeTop, type Filtration } from "./filtration.ts";
 
 /**
- * A working column of dimension 1 (edges) whose coboundaries are never enumerated in
- * full: each added edge is a generator that yields its cofacets (triangles) lazily, in
- * filtration order, and the column is a heap of generators. A long reduction adds
- * hundreds of edges whose coboundaries hold n triangles each; here only the few each
- * generator reaches before the column settles are ever produced.
+ * A working column whose coboundaries are never enumerated in full: each added simplex is
+ * a generator that yields its cofacets lazily, in filtration order, and the column is a
+ * heap of generators. A reduction adds many simplices whose coboundaries hold up to n
+ * cofacets each; here only the few each generator reaches before the column settles are
+ * ever produced.
  *
- * Order: an edge (a, b) of rank r has the cofacet (a, b, x) at rank max(r, r_ax, r_bx).
- * Walking the rows of a and b (each vertex's neighbours by rank) merged, a vertex x is
- * met twice, and its cofacet comes at the second meeting, so ranks come in order. Equal
- * ranks form a group, ordered by decreasing index (increasing x means increasing index):
- * exactly the filtration order (rank ascending, index descending).
+ * Order: a simplex σ of rank r has the cofacet σ ∪ {x} at rank max(r, max over v ∈ σ of
+ * r_vx). Walking the rows of σ's vertices (each vertex's neighbours by rank) merged, x is
+ * met once per vertex; its cofacet comes at the meeting of largest rank (ties: the first
+ * such row), so ranks come in order. Equal ranks form a group, ordered by decreasing index
+ * (a larger x makes a larger index): exactly the filtration order (rank ascending, index
+ * descending).
  */
-export class EdgeCofacetColumn {
+export class LazyColumn {
   pivotRank = 0;
   pivotIndex = 0;
   pivotCoefficient = 0;
@@ -26,14 +28,15 @@ export class EdgeCofacetColumn {
   private readonly rowVertex: Int32Array;
   private readonly rowRank: Int32Array;
   private modulus = 2;
-  // Generators, as parallel arrays.
+  /** Vertices of the simplices in this column (dimension + 1), and the stride of their slots. */
+  private k = 2;
+  private readonly stride: number;
+  // Generators, as parallel arrays; vertices and row positions in slots of `stride`.
   private count = 0;
-  private genA = new Int32Array(64);
-  private genB = new Int32Array(64);
+  private genVertices: Int32Array;
+  private genAt: Int32Array;
   private genRank = new Int32Array(64);
   private genCoefficient = new Int32Array(64);
-  private genAtA = new Int32Array(64);
-  private genAtB = new Int32Array(64);
   private groupStart = new Int32Array(64);
   private groupNext = new Int32Array(64);
   private headRank = new Int32Array(64);
@@ -47,8 +50,11 @@ export class EdgeCofacetColumn {
   private heapSize = 0;
   private settled = new Int32Array(64);
 
-  constructor(f: Filtration, binomial: BinomialTable) {
+  constructor(f: Filtration, binomial: BinomialTable, maxDim: number) {
     const n = f.n;
+    this.stride = maxDim + 1;
+    this.genVertices = new Int32Array(64 * this.stride);
+    this.genAt = new Int32Array(64 * this.stride);
     this.n = n;
     this.ranks = f.dense!;
     this.binomial = binomial;
@@ -75,7 +81,9 @@ export class EdgeCofacetColumn {
     }
   }
 
-  setModulus(p: number): void {
+  /** Prepares for columns of simplices of dimension `dim`, with coefficients in Z/p. */
+  configure(dim: number, p: number): void {
+    this.k = dim + 1;
     this.modulus = p;
   }
 
@@ -85,18 +93,16 @@ export class EdgeCofacetColumn {
     this.heapSize = 0;
   }
 
-  /** Adds coefficient × the coboundary of edge `index` (rank `rank`). */
-  addEdge(index: number, rank: number, coefficient: number): void {
-    if (this.count === this.genA.length) this.growGenerators();
+  /** Adds coefficient × the coboundary of simplex `index` (rank `rank`). */
+  addSimplex(index: number, rank: number, coefficient: number): void {
+    if (this.count === this.genRank.length) this.growGenerators();
     const g = this.count++;
-    const a = edgeTop(index);
-    const b = index - (a * (a - 1)) / 2;
-    this.genA[g] = a;
-    this.genB[g] = b;
+    const slot = g * this.stride;
+    const vertices = this.genVertices;
+    decodeVertices(this.binomial, this.n, index, this.k - 1, vertices.subarray(slot, slot + this.k));
+    for (let t = 0; t < this.k; t++) this.genAt[slot + t] = this.rowStart[vertices[slot + t]];
     this.genRank[g] = rank;
     this.genCoefficient[g] = coefficient;
-    this.genAtA[g] = this.rowStart[a];
-    this.genAtB[g] = this.rowStart[b];
     this.groupStart[g] = 0;
     this.groupNext[g] = 0;
     if (this.nextGroup(g)) this.heapPush(g);
@@ -154,41 +160,48 @@ export class EdgeCofacetColumn {
 
   /** Builds the generator's next group of equal-rank cofacets and heads it; false when none. */
   private nextGroup(g: number): boolean {
-    const a = this.genA[g];
-    const b = this.genB[g];
+    const k = this.k;
+    const slot = g * this.stride;
+    const vertices = this.genVertices;
+    const at = this.genAt;
     const r = this.genRank[g];
     const n = this.n;
     const ranks = this.ranks;
+    const rowStart = this.rowStart;
     const rowVertex = this.rowVertex;
     const rowRank = this.rowRank;
-    const endA = this.rowStart[a + 1];
-    const endB = this.rowStart[b + 1];
-    let atA = this.genAtA[g];
-    let atB = this.genAtB[g];
     const start = this.poolSize;
     let groupRank = -1;
-    while (atA < endA || atB < endB) {
-      const fromA = atA < endA && (atB >= endB || rowRank[atA] <= rowRank[atB]);
-      const at = fromA ? atA : atB;
-      const x = rowVertex[at];
-      const rx = rowRank[at];
-      const other = fromA ? b : a;
-      if (x !== other) {
-        // Emitted at the second meeting; a tie is emitted from a's row.
-        const ro = ranks[other * n + x];
-        if (fromA ? ro <= rx : ro < rx) {
-          const rank = rx > r ? rx : r;
-          if (groupRank === -1) groupRank = rank;
-          else if (rank !== groupRank) break;
-          if (this.poolSize === this.pool.length) this.pool = grow32(this.pool);
-          this.pool[this.poolSize++] = x;
+    while (true) {
+      // The row whose next neighbour has the smallest rank (ties: the first row).
+      let row = -1;
+      let rx = 0;
+      for (let t = 0; t < k; t++) {
+        const p = at[slot + t];
+        if (p < rowStart[vertices[slot + t] + 1] && (row === -1 || rowRank[p] < rx)) {
+          row = t;
+          rx = rowRank[p];
         }
       }
-      if (fromA) atA++;
-      else atB++;
+      if (row === -1) break;
+      const x = rowVertex[at[slot + row]];
+      // Emitted at this meeting if it is the last of largest rank: every other vertex is
+      // nearer, or as near and met later. A vertex of the simplex has an infinite diagonal.
+      let emit = true;
+      for (let t = 0; t < k && emit; t++) {
+        if (t === row) continue;
+        const ru = ranks[vertices[slot + t] * n + x];
+        if (ru > rx || (ru === rx && t < row)) emit = false;
+      }
+      if (emit) {
+        const rank = rx > r ? rx : r;
+        if (groupRank === -1) groupRank = rank;
+        else if (rank !== groupRank) break;
+        if (this.poolSize === this.pool.length) this.pool = grow32(this.pool);
+        this.pool[this.poolSize++] = x;
+      }
+      at[slot + row]++;
     }
-    this.genAtA[g] = atA;
-    this.genAtB[g] = atB;
     if (groupRank === -1) return false;
     // Ascending x in the pool; the head walks it from the top (largest index first).
     if (this.poolSize - start > 1) this.pool.subarray(start, this.poolSize).sort();
@@ -199,28 +212,27 @@ export class EdgeCofacetColumn {
     return true;
   }
 
-  /** Index and coefficient of the triangle (a, b, x) at the generator's head. */
+  /** Index and coefficient of the cofacet σ ∪ {x} at the generator's head. */
   private setHead(g: number): void {
     const x = this.pool[this.groupNext[g]];
-    const a = this.genA[g];
-    const b = this.genB[g];
+    const k = this.k;
+    const slot = g * this.stride;
+    const vertices = this.genVertices;
     const bt = this.binomial.table;
     const s = this.binomial.stride;
-    let index: number;
-    let odd: boolean;
-    if (x > a) {
-      index = bt[x * s + 3] + bt[a * s + 2] + bt[b * s + 1];
-      odd = false;
-    } else if (x > b) {
-      index = bt[a * s + 3] + bt[x * s + 2] + bt[b * s + 1];
-      odd = true;
-    } else {
-      index = bt[a * s + 3] + bt[b * s + 2] + bt[x * s + 1];
-      odd = false;
+    // Vertices above x keep k + 1 − t vertices at and below them; x enters at its place.
+    let index = 0;
+    let t = 0;
+    while (t < k && vertices[slot + t] > x) {
+      index += bt[vertices[slot + t] * s + (k + 1 - t)];
+      t++;
     }
+    index += bt[x * s + (k + 1 - t)];
+    const below = k - t;
+    for (; t < k; t++) index += bt[vertices[slot + t] * s + (k - t)];
     const c = this.genCoefficient[g];
     this.headIndex[g] = index;
-    this.headCoefficient[g] = odd ? this.modulus - c : c;
+    this.headCoefficient[g] = (below & 1) === 1 ? this.modulus - c : c;
   }
 
   private before(g: number, h: number): boolean {
@@ -261,12 +273,10 @@ export class EdgeCofacetColumn {
   }
 
   private growGenerators(): void {
-    this.genA = grow32(this.genA);
-    this.genB = grow32(this.genB);
+    this.genVertices = grow32(this.genVertices);
+    this.genAt = grow32(this.genAt);
     this.genRank = grow32(this.genRank);
     this.genCoefficient = grow32(this.genCoefficient);
-    this.genAtA = grow32(this.genAtA);
-    this.genAtB = grow32(this.genAtB);
     this.groupStart = grow32(this.groupStart);
     this.groupNext = grow32(this.groupNext);
     this.headRank = grow32(this.headRank);
