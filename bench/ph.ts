@@ -10,7 +10,8 @@
 //   `streaming-tda ph FILE … --output json`), under GNU time for the peak RSS; the median
 //   of several runs.
 // - The random clouds, where process start-up would swamp the work: ours in-process (the
-//   median of repeats after warm-up, in a runner process whose peak RSS is reported);
+//   median of repeats after warm-up; the peak RSS is that of one computation in a fresh
+//   runner process);
 //   ripser's whole-process median minus its median on a 3-point input (runs interleaved).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -173,7 +174,9 @@ function main(): void {
           "--warmup", String(WARMUP_RUNS), "--repeats", String(shortPolicy.maxRuns), "--budget", String(shortPolicy.budgetSeconds),
         ]);
         const report = JSON.parse(runner.stdout) as { seconds: number[]; diagrams: unknown };
-        ours = { seconds: median(report.seconds), peakMb: runner.peakMb, diagrams: diagramsFromJson(report.diagrams), count: report.seconds.length };
+        // Peak memory of one computation in a fresh process: the timed process also holds twenty runs' garbage.
+        const single = runMeasured(NODE, [RUNNER, c.file, ...toolArgs(c)]);
+        ours = { seconds: median(report.seconds), peakMb: single.peakMb, diagrams: diagramsFromJson(report.diagrams), count: report.seconds.length };
         const r = ripserMinusStartup(c);
         ripser = { ...r, diagrams: parseRipserOutput(r.stdout) };
         timedAs = `in-process: median of ${ours.count} | ripser: median of ${r.count} − 3-point ${(r.startupSeconds * 1000).toFixed(0)} ms`;

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name))) {
     const sat = await inProcess(w, workers, 0, t.warm, t.sat);
     const paced = await inProcess(w, workers, Math.max(10, Math.round(sat.eventsPerSecond * PACE)), t.warm, t.paced);
-    const http = await overHttp(w, workers, t.warm, t.http);
+    const http = await overHttp(w, workers, t.warm, t.http, sat.eventsPerSecond);
     const recompute = recomputeFromScratch(w, t.recompute);
     const row = {
       eventsPerSecond: round(sat.eventsPerSecond),
@@ -125,7 +125,10 @@ interface Measured {
  * window (filling the windows costs no persistence and would flatter the rate) and `warm`
  * seconds more have passed.
  */
-async function measure(pipeline: RunningPipeline, warm: number, seconds: number, drain = false): Promise<Measured> {
+async function measure(pipeline: RunningPipeline, warm: number, seconds: number, drain = false, cycleEvents = 0, expectedRate = 0): Promise<Measured> {
+  // Keys complete their windows in step (the demo interleaves them): a span must hold a few
+  // of those cycles of KEYS × slide events, or it may see no step at all.
+  if (cycleEvents > 0 && expectedRate > 0) seconds = Math.max(seconds, (3 * cycleEvents) / expectedRate);
   const deadline = performance.now() + 120_000;
   while (pipeline.runner.counts().windows < KEYS && performance.now() < deadline) await sleep(50);
   await sleep(warm * 1000);
@@ -135,9 +138,11 @@ async function measure(pipeline: RunningPipeline, warm: number, seconds: number,
   // Counts move when a batch's results come back, in steps: the rate is taken between the
   // first and the last step inside the span, not between its arbitrary ends.
   const steps: Array<[number, number]> = [];
-  const end = performance.now() + seconds * 1000;
+  const begin = performance.now();
+  const end = begin + seconds * 1000;
   let last = pipeline.runner.counts().received;
-  while (performance.now() < end) {
+  // At least three steps (up to a minute): a slow workload moves in few, long steps.
+  while (performance.now() < end || (steps.length < 3 && performance.now() < begin + 60_000)) {
     await sleep(10);
     const now = pipeline.runner.counts().received;
     if (now !== last) steps.push([performance.now(), now]);
@@ -146,20 +151,20 @@ async function measure(pipeline: RunningPipeline, warm: number, seconds: number,
   const [t0, r0] = steps[0] ?? [0, 0];
   const [t1, r1] = steps.at(-1) ?? [1, 0];
   return {
-    eventsPerSecond: steps.length >= 2 ? ((r1 - r0) * 1000) / (t1 - t0) : 0,
+    eventsPerSecond: steps.length >= 2 ? ((r1 - r0) * 1000) / (t1 - t0) : Number.NaN,
     p50Ms: pipeline.metrics.latencyQuantile(0.5) * 1000,
     p99Ms: pipeline.metrics.latencyQuantile(0.99) * 1000,
     windows: pipeline.metrics.latencySampleCount(),
   };
 }
 
-async function inProcess(w: Workload, workers: number, rate: number, warm: number, seconds: number): Promise<Measured> {
+async function inProcess(w: Workload, workers: number, rate: number, warm: number, seconds: number, expectedRate = 0): Promise<Measured> {
   const config = pipelineConfig(w, workers, false);
   const source: Source = new DemoSource({ keys: KEYS, rate, seed: SEED, batchSize: 64, burst: KEYS * (w.size + 2 * w.slide) });
   const metrics = new PipelineMetrics({ defaultMetrics: false, latencySamples: 1 << 20 });
   const pipeline = await startPipeline(config, { logger: createLogger({ level: "warn" }), metrics, source, sinks: [new NullSink()] });
   try {
-    return await measure(pipeline, warm, seconds, rate > 0);
+    return await measure(pipeline, warm, seconds, rate > 0, KEYS * w.slide, rate || expectedRate);
   } finally {
     await pipeline.stop();
   }
@@ -172,7 +177,7 @@ interface ClientOptions {
   concurrency: number;
 }
 
-async function overHttp(w: Workload, workers: number, warm: number, seconds: number): Promise<Measured> {
+async function overHttp(w: Workload, workers: number, warm: number, seconds: number, expectedRate: number): Promise<Measured> {
   const config = pipelineConfig(w, workers, true);
   const metrics = new PipelineMetrics({ defaultMetrics: false, latencySamples: 1 << 20 });
   const pipeline = await startPipeline(config, { logger: createLogger({ level: "warn" }), metrics, sinks: [new NullSink()] });
@@ -180,7 +185,7 @@ async function overHttp(w: Workload, workers: number, warm: number, seconds: num
     workerData: { role: "http-client", url: `http://127.0.0.1:${pipeline.port}/events`, batch: 64, concurrency: 4 } satisfies ClientOptions,
   });
   try {
-    return await measure(pipeline, warm, seconds);
+    return await measure(pipeline, warm, seconds, false, KEYS * w.slide, expectedRate);
   } finally {
     const exited = new Promise((resolve) => client.once("exit", resolve));
     client.postMessage("stop");
@@ -261,7 +266,9 @@ async function soakRun(w: Workload, workers: number, rate: number, seconds: numb
   }
 }
 
+/** Rounded; null for a figure that could not be measured (NaN). */
 function round(x: number, digits = 0): number {
+  if (Number.isNaN(x)) return null as unknown as number;
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
