@@ -4,12 +4,11 @@
  * writes). Prints the number (`inf` when infinite), or with --matching one JSON object
  * saying which interval went where.
  */
-import { readFile } from "node:fs/promises";
 import process from "node:process";
-import { diagramsFromJson } from "../../tda/diagram-json.ts";
 import { DEFAULT_DIRECTIONS, diagramDistance, type DiagramMetric } from "../../tda/distance/index.ts";
 import type { Diagrams } from "../../tda/types.ts";
 import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
+import { readDiagramFile } from "./input.ts";
 
 export const summary = "bottleneck, Wasserstein or sliced Wasserstein distance between two diagrams";
 
@@ -55,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   if (metric === "sliced" && matching) throw new UsageError("distance: sliced Wasserstein has no matching (each direction has its own); drop --matching");
   if (args.positionals[0] === "-" && args.positionals[1] === "-") throw new UsageError("distance: only one of A and B can be standard input");
 
-  const [a, b] = await Promise.all(args.positionals.map((file) => readDiagrams(file)));
+  const [a, b] = await Promise.all(args.positionals.map((file) => readDiagramFile(file, "distance")));
   const first = pickDimension(a, dim, args.positionals[0]);
   const second = pickDimension(b, dim, args.positionals[1]);
   const result = diagramDistance([first], [second], { metric, dim: 0, order, internalP, directions });
@@ -68,32 +67,6 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function readDiagrams(file: string): Promise<Diagrams> {
-  const where = file === "-" ? "<stdin>" : file;
-  const text = await readText(file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${where}: not JSON (${(error as Error).message}); expected what streaming-tda ph --output json writes`);
-  }
-  return diagramsFromJson(json, where);
-}
-
-async function readText(file: string): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new CliError(`cannot read ${file}: ${why}`);
-  }
-}
 
 /** A file without the dimension asked for was computed to a lower one: say so rather than compare with nothing. */
 function pickDimension(diagrams: Diagrams, dim: number, file: string) {

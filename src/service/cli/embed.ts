@@ -6,7 +6,7 @@ import { checkSeries } from "../../tda/embedding/series.ts";
 import { takensEmbedding } from "../../tda/embedding/takens.ts";
 import { TdaInputError } from "../../tda/types.ts";
 import { CliError, formatHelp, parseArgs, readInteger, UsageError, type CommandSpec } from "./args.ts";
-import { readText, requireFile } from "./features.ts";
+import { readText, requireFile } from "./input.ts";
 
 export const summary = "time-delay (Takens) embedding of a series into points, ready for `ph --format point-cloud`";
 
@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!auto && (given.dimension === undefined || given.delay === undefined)) {
     throw new UsageError(`embed: give --dimension and --delay, or --auto to choose them`);
   }
-  const series = parseSeries(await readText(file), file === "-" ? "<stdin>" : file, args.options.get("column"));
+  const series = parseSeries(await readText(file, "embed"), file === "-" ? "<stdin>" : file, args.options.get("column"));
   checkSeries(series, file);
   let delay = given.delay;
   let dimension = given.dimension;

@@ -1,13 +1,12 @@
-import { readFile } from "node:fs/promises";
 import process from "node:process";
-import { diagramsFromJson } from "../../tda/diagram-json.ts";
 import type { Diagrams } from "../../tda/types.ts";
 import { diagramFeatures, type DimensionFeatures } from "../../tda/vectorize/features.ts";
 import type { EntropyNormalization } from "../../tda/vectorize/entropy.ts";
 import type { Grid } from "../../tda/vectorize/grid.ts";
 import { checkGrid } from "../../tda/vectorize/grid.ts";
 import { constantWeight, linearRampWeight, type PersistenceWeight } from "../../tda/vectorize/persistence-image.ts";
-import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
+import { formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
+import { readDiagramFile, requireFile } from "./input.ts";
 
 export const summary = "vectorizations of a persistence diagram (Betti curves, landscapes, images, entropy, amplitudes) as JSON";
 
@@ -45,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const file = requireFile(args, spec);
-  const diagrams = await readDiagramFile(file);
+  const diagrams = await readDiagramFile(file, "features");
   const grid = readGrid(args, spec, "grid") ?? gridFromData(diagrams, 100);
   const imageGrid = readGrid(args, spec, "image-grid");
   const persistenceGrid = readGrid(args, spec, "persistence-grid");
@@ -75,40 +74,6 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The one positional argument, a file name or - for standard input. */
-export function requireFile(args: ParsedArgs, spec: CommandSpec): string {
-  const file = args.positionals[0];
-  if (file === undefined) throw new UsageError(`${spec.name}: give the file to read (- for standard input); see streaming-tda ${spec.name} --help`);
-  return file;
-}
-
-/** Reads and checks a diagram file: one line naming the file and the fault when it is not one. */
-export async function readDiagramFile(file: string): Promise<Diagrams> {
-  const source = file === "-" ? "<stdin>" : file;
-  const text = await readText(file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${source}: not JSON (${(error as Error).message}); expected what streaming-tda ph --output json writes`);
-  }
-  return diagramsFromJson(json, source);
-}
-
-export async function readText(file: string): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new CliError(`cannot read ${file}: ${why}`);
-  }
-}
 
 /** `--NAME MIN,MAX,N` as a checked grid. */
 export function readGrid(args: ParsedArgs, spec: CommandSpec, name: string): Grid | undefined {

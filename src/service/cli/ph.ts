@@ -1,8 +1,9 @@
-import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { INPUT_FORMATS, isBinaryFormat, parseRipsInput, resolveFormatName } from "../../tda/formats.ts";
 import { ripsPersistence } from "../../tda/rips.ts";
+import { isPrime } from "../../tda/rips/modular.ts";
 import { assemblyWorker } from "../rips-threads.ts";
+import { readInput } from "./input.ts";
 import type { Diagrams } from "../../tda/types.ts";
 import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { formatCsv, formatJson, formatRipser, visibleIntervals } from "./output.ts";
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const file = args.positionals[0] ?? "-";
   const source = file === "-" ? "<stdin>" : file;
-  const bytes = file === "-" ? await readStandardInput() : await readInputFile(file);
+  const bytes = await readInput(file, "ph");
   let data: string | Uint8Array = bytes;
   if (!isBinaryFormat(format)) {
     // A NUL byte never occurs in text; naming the binary formats beats a "not a number" error.
@@ -75,28 +76,6 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function isPrime(p: number): boolean {
-  if (p < 2) return false;
-  for (let d = 2; d * d <= p; d++) if (p % d === 0) return false;
-  return true;
-}
-
-async function readInputFile(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new CliError(`cannot read ${file}: ${why}`);
-  }
-}
-
-async function readStandardInput(): Promise<Uint8Array> {
-  if (process.stdin.isTTY) process.stderr.write("streaming-tda ph: reading the input from the terminal; end it with Ctrl-D\n");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** Where progress goes: a terminal, or anything else (which gets none). */
 export interface ProgressStream {

@@ -4,7 +4,8 @@ import { plotBarcode } from "../../tda/plot/barcode.ts";
 import { plotBettiCurves, plotLandscape } from "../../tda/plot/curves.ts";
 import { plotDiagram } from "../../tda/plot/diagram.ts";
 import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
-import { gridFromData, readDiagramFile, readDimensions, readGrid, requireFile } from "./features.ts";
+import { gridFromData, readDimensions, readGrid } from "./features.ts";
+import { readDiagramFile, requireFile } from "./input.ts";
 
 export const summary = "draws a persistence diagram, barcode, Betti curves or landscape as SVG";
 
@@ -39,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   const kind = readChoice(args, spec, "kind", KINDS, "diagram");
   const output = args.options.get("output");
   if (output === true) throw new UsageError(`plot: -o needs a file name`);
-  const diagrams = await readDiagramFile(file);
+  const diagrams = await readDiagramFile(file, "plot");
   const dims = readDimensions(args, spec, diagrams);
   const title = args.options.get("title");
   const size = {
