@@ -11,17 +11,8 @@ import { SlotComplex } from "../src/stream/slot-complex.ts";
 import type { Diagrams } from "../src/tda/types.ts";
 import type { DiagramsJson } from "../src/tda/diagram-json.ts";
 import type { StreamConfig, WindowResult } from "../src/stream/types.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Diagrams as sorted lists of [birth, death|null] per dimension, for exact comparison. */
 function canonical(diagrams: Diagrams | DiagramsJson, maxDim: number): Array<Array<[number, number | null]>> {
@@ -53,7 +44,7 @@ interface Sent {
 
 /** Runs a random stream (clustered and looped points, with exact ties from a coarse grid) and checks every window. */
 function checkStream(config: StreamConfig, seed: number, events: number, keys: number): number {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const processor = new StreamProcessor(config);
   const maxDim = config.maxDim ?? 1;
   const sent = new Map<string, Sent[]>();
@@ -100,7 +91,7 @@ test("time windows (free slots, relabelled points): incremental diagrams equal t
 });
 
 test("slot complex: random removals and additions keep H0 and H1 equal to the batch engine's", () => {
-  const next = random(7);
+  const next = seededRandom(7);
   const capacity = 20;
   const complex = new SlotComplex(capacity, 2);
   const points = new Map<number, number[]>();

@@ -179,17 +179,7 @@ export function sparseCase(m: SparseMatrix): OracleCase {
   return { format: "sparse", text: sparseText(m), input: { type: "sparse", n: m.n, i: m.i, j: m.j, d: m.d } };
 }
 
-/** Mulberry32: a small seeded generator, so every random input can be reproduced from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../src/tda/seeded-random.ts";
 
 /** n points uniform in [-1, 1]^dimension with coordinates exact in 32 bits. */
 export function randomCloud(random: () => number, n: number, dimension: number): number[][] {

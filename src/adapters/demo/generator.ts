@@ -1,3 +1,4 @@
+import { seededRandom } from "../../tda/seeded-random.ts";
 /**
  * The demo data: keyed streams of 3-d points whose topology changes at known times, plus
  * stable keys and a few percent of broken events of every kind. Pure and deterministic: the
@@ -99,7 +100,7 @@ export function demoChanges(options: DemoOptions = {}): DemoChange[] {
  * true changes are appended to it.
  */
 export function* demoEvents(options: DemoOptions = {}, changes?: DemoChange[]): Generator<DemoEvent> {
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const perKey = options.eventsPerKey ?? 3000;
   const interval = options.intervalMs ?? 10;
   const start = options.startTs ?? 1_700_000_000_000;
@@ -209,16 +210,4 @@ function gaussian(random: () => number): number {
   const u = 1 - random();
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/** A small seeded generator with a full 2^32 period (Mulberry32). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
