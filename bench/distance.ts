@@ -11,14 +11,18 @@
 // CPU time is printed too, with the load average: on a shared machine wall time also
 // measures the neighbours.
 //
-// Two kinds of random diagram (seeded, so every run sees the same ones):
+// Three kinds of random diagram (seeded, so every run sees the same ones):
 // - uniform: birth uniform on [0, 10], persistence uniform on [0, 5]. Every point is far
 //   from the diagonal and has many plausible partners: the hard case for matchings.
 // - short-lived: birth uniform on [0, 1], persistence exponential with mean 0.05: mostly
 //   noise near the diagonal, as in Rips diagrams of sampled data.
+// - born-at-zero: every bar born at 0, death uniform on [0, 3], as in a Rips H0 diagram: the
+//   points lie on one line, the optimal Wasserstein matching is the sorted one and its
+//   partners can be dozens of ranks apart, far beyond the nearest neighbours.
 // The last line is one JSON object: bottleneckMs, wasserstein2Ms, gudhiBottleneckMs and
 // gudhiWasserstein2Ms (wall-clock) for the uniform case, …CpuMs the same in CPU time, the
-// same for the short-lived case (keys prefixed shortLived…), and loadAverage (1 minute).
+// same for the other kinds (keys prefixed shortLived… and bornAtZero…), and loadAverage
+// (1 minute).
 import { execFileSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -51,6 +55,11 @@ function shortLivedDiagram(seed: number, size: number): Interval[] {
     const birth = u();
     return [birth, birth - 0.05 * Math.log(u())] as Interval;
   });
+}
+
+function bornAtZeroDiagram(seed: number, size: number): Interval[] {
+  const u = seededUniform(seed);
+  return Array.from({ length: size }, () => [0, u() * 3] as Interval);
 }
 
 function median(values: number[]): number {
@@ -118,6 +127,7 @@ console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(" ")
 for (const [name, make, prefix] of [
   ["uniform", uniformDiagram, ""],
   ["short-lived", shortLivedDiagram, "shortLived"],
+  ["born-at-zero", bornAtZeroDiagram, "bornAtZero"],
 ] as const) {
   const a = make(1, SIZE);
   const b = make(2, SIZE);

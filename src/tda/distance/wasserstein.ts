@@ -18,19 +18,25 @@
  *   column, with reduced cost c(a, b) − δ(a) − δ(b) (δ: cost to the diagonal); only pairs
  *   with a negative reduced cost are ever worth an edge.
  * - Those pairs lie within a max-norm box around a whose size depends on δ(b); B is split
- *   into bands of similar δ, each sorted by birth, so a sweep per band finds them. Of them
- *   each point keeps its best few partners (geometric pruning in Hera's spirit, with boxes
- *   instead of a k-d tree).
- * - Successive shortest paths solve that sparse assignment exactly and leave dual prices. A
- *   certificate pass checks the prices against every pair in the boxes; the worst few pairs
- *   per row that they price wrongly join the graph and the assignment is solved again. When
- *   no pair violates them, the assignment is optimal for the full problem (LP duality), not
- *   just for the sparse one.
+ *   into bands of similar δ, each sorted by birth (or by death when births bunch up), so a
+ *   sweep per band finds them. Of them each point keeps its nearest few partners by ground
+ *   cost c (geometric pruning in Hera's spirit, with boxes instead of a k-d tree). Nearest
+ *   by c, not by reduced cost: the reduced cost favours far, long-lived partners, which the
+ *   optimum rarely uses. Each point of A also gets the few points of B around its own
+ *   quantile along the coordinate both diagrams spread most in (addRankPartners).
+ * - Round one solves that sparse assignment exactly (bidding, then successive shortest
+ *   paths) and leaves dual prices. A certificate pass checks the prices against every pair
+ *   that could violate them: with v the column prices, a pair can only do so when
+ *   c(a_i, b_j) < u_i + δ(a_i) + δ(b_j) + v_j, so B is banded again by δ(b) + v and each
+ *   band's box is only as wide as its largest δ(b) + v. The worst few violated pairs per row
+ *   join the graph. When no pair violates them, the prices prove the assignment optimal for
+ *   the full problem (LP duality), not just for the sparse one.
+ * - Later rounds do not start over: the assignment moves to the square form
+ *   (pooled-assignment.ts), where the rows whose new edges break their potential are freed
+ *   and re-placed by shortest paths from the prices already there.
  *
- * Speed: on diagrams made mostly of short bars the graph stays sparse and one or two rounds
- * suffice. On diagrams whose points are all far from the diagonal, every pair competes, the
- * certificate loop takes several rounds and each shortest-path solve explores much of the
- * graph: about a second for 1,000 points against 1,000 (see docs/diagram-distances.md).
+ * Speed: about 30–60 ms for 1,000 points against 1,000 on each benchmark kind (see
+ * docs/diagram-distances.md).
  */
 import type { Interval } from "../types.ts";
 import { lowerBound } from "./bottleneck-matcher.ts";
@@ -43,6 +49,7 @@ import {
   type MatchedPair,
   type PreparedDiagram,
 } from "./prepare.ts";
+import { PooledAssignment } from "./pooled-assignment.ts";
 import { solveSparseAssignment, type Assignment, type SparseGraph } from "./sparse-assignment.ts";
 
 export interface WassersteinOptions {
@@ -54,6 +61,8 @@ export interface WassersteinOptions {
 
 /** Best partners each point keeps in the first sparse graph; the certificate adds any it missed. */
 const PARTNERS_PER_POINT = 12;
+/** B points offered to each A point around its own quantile (see addRankPartners). */
+const RANK_WINDOW = 3;
 /** Violated pairs added per row and round: all of them would make the first rounds dense. */
 const VIOLATIONS_PER_ROW = 8;
 
@@ -93,18 +102,19 @@ interface Problem {
   bOriginal: Int32Array;
   diagonalA: Float64Array;
   diagonalB: Float64Array;
-  maxDiagonalB: number;
   ground: GroundCost;
   /** B split by diagonal cost into bands, each sorted by birth (see sweepPairs). */
   bands: PersistenceBand[];
 }
 
 interface PersistenceBand {
-  /** Largest diagonal cost in the band. */
-  maxDiagonal: number;
-  /** Indices into the sorted B, ascending by birth. */
+  /** Largest value (see makeBands) in the band. */
+  bound: number;
+  /** Indices into the sorted B, ascending by the band's sweep coordinate. */
   members: Int32Array;
-  births: Float64Array;
+  /** The sweep coordinate of each member: death when deaths spread wider than births, else birth. */
+  keys: Float64Array;
+  byDeath: boolean;
 }
 
 /** Each band holds diagonal costs within a factor BAND_RATIO of the band above. */
@@ -119,16 +129,25 @@ function finiteWasserstein(
   const problem = makeProblem(prepA, prepB, ground);
   const { n, m } = problem;
   const extra: number[] = [];
-  let assignment: Assignment;
+  addRankPartners(problem, extra);
   const partners = bestPartners(problem);
+  let graph = buildGraph(problem, partners, extra);
+  // Round one solves the sparse graph from scratch (bidding, then shortest paths); later
+  // rounds keep its assignment and prices in the square form and only re-place the rows
+  // whose new edges their prices violate.
+  let assignment: Assignment | PooledAssignment = solveSparseAssignment(graph);
+  let pooled: PooledAssignment | null = null;
   for (;;) {
-    const graph = buildGraph(problem, partners, extra);
-    assignment = solveSparseAssignment(graph);
     // Edges already in the graph can only look violated by rounding: they are not added
     // again, so every round adds a new pair and the loop ends.
     const before = extra.length;
-    collectViolations(problem, assignment, graphEdgeSet(graph, m), extra);
+    collectViolations(problem, assignment, graph, extra);
     if (extra.length === before) break;
+    pooled ??= new PooledAssignment(n, m, assignment);
+    assignment = pooled;
+    for (let e = before; e < extra.length; e += 2) pooled.free(extra[e]);
+    graph = buildGraph(problem, partners, extra);
+    pooled.augment(graph);
   }
   // The total is summed from the matching's own costs (all ≥ 0), not from reduced costs,
   // so nearly equal diagrams keep their relative precision.
@@ -145,7 +164,8 @@ function finiteWasserstein(
     }
   }
   for (let j = 0; j < m; j++) {
-    if (assignment.rowOfColumn[j] < 0) {
+    const holder = assignment.rowOfColumn[j];
+    if (holder < 0 || holder >= n) {
       total += problem.diagonalB[j];
       matching.push([-1, problem.bOriginal[j]]);
     }
@@ -163,32 +183,33 @@ function makeProblem(prepA: PreparedDiagram, prepB: PreparedDiagram, ground: Gro
   const by = new Float64Array(m);
   const bOriginal = new Int32Array(m);
   const diagonalB = new Float64Array(m);
-  let maxDiagonalB = 0;
   for (let j = 0; j < m; j++) {
     bx[j] = prepB.births[order[j]];
     by[j] = prepB.deaths[order[j]];
     bOriginal[j] = prepB.finiteIndex[order[j]];
     diagonalB[j] = ground.toDiagonal(bx[j], by[j]);
-    maxDiagonalB = Math.max(maxDiagonalB, diagonalB[j]);
   }
   const diagonalA = new Float64Array(n);
   for (let i = 0; i < n; i++) diagonalA[i] = ground.toDiagonal(prepA.births[i], prepA.deaths[i]);
-  const bands = makeBands(diagonalB, bx, maxDiagonalB);
-  return { n, m, ax: prepA.births, ay: prepA.deaths, bx, by, bOriginal, diagonalA, diagonalB, maxDiagonalB, ground, bands };
+  const bands = makeBands(diagonalB, bx, by);
+  return { n, m, ax: prepA.births, ay: prepA.deaths, bx, by, bOriginal, diagonalA, diagonalB, ground, bands };
 }
 
 /**
  * Most diagram points sit near the diagonal; a point b can only pay off with a when
  * c(a, b) < δ(a) + δ(b) (+ a dual bound), so the box to search is much smaller for the
- * low-persistence bands than the largest δ(B) would make it.
+ * low-persistence bands than the largest δ(B) would make it. `value` is what bounds b's
+ * reach: δ(b) for the first graph, δ(b) + price(b) for a certificate.
  */
-function makeBands(diagonalB: Float64Array, bx: Float64Array, maxDiagonalB: number): PersistenceBand[] {
-  const bandOf = new Int32Array(diagonalB.length);
+function makeBands(value: Float64Array, bx: Float64Array, by: Float64Array): PersistenceBand[] {
+  let top = 0;
+  for (let j = 0; j < value.length; j++) top = Math.max(top, value[j]);
+  const bandOf = new Int32Array(value.length);
   const sizes = new Int32Array(BAND_COUNT);
-  for (let j = 0; j < diagonalB.length; j++) {
+  for (let j = 0; j < value.length; j++) {
     let band = 0;
-    let ceiling = maxDiagonalB;
-    while (band < BAND_COUNT - 1 && diagonalB[j] <= ceiling / BAND_RATIO) {
+    let ceiling = top;
+    while (band < BAND_COUNT - 1 && value[j] <= ceiling / BAND_RATIO) {
       ceiling /= BAND_RATIO;
       band++;
     }
@@ -196,38 +217,106 @@ function makeBands(diagonalB: Float64Array, bx: Float64Array, maxDiagonalB: numb
     sizes[band]++;
   }
   const bands: PersistenceBand[] = [];
-  let ceiling = maxDiagonalB;
   for (let band = 0; band < BAND_COUNT; band++) {
     const members = new Int32Array(sizes[band]);
     let count = 0;
-    for (let j = 0; j < diagonalB.length; j++) if (bandOf[j] === band) members[count++] = j;
-    const births = new Float64Array(count);
-    for (let t = 0; t < count; t++) births[t] = bx[members[t]];
-    if (count > 0) bands.push({ maxDiagonal: ceiling, members, births });
-    ceiling /= BAND_RATIO;
+    let bound = -Infinity;
+    for (let j = 0; j < value.length; j++) {
+      if (bandOf[j] === band) {
+        members[count++] = j;
+        bound = Math.max(bound, value[j]);
+      }
+    }
+    if (count > 0) bands.push(sweepOrder(bound, members, bx, by));
   }
   return bands;
+}
+
+/**
+ * A band is swept along the coordinate its points spread most in: birth for most diagrams,
+ * death when births bunch up (all of a Rips H0 diagram is born at 0, and a sweep by birth
+ * would visit every pair).
+ */
+function sweepOrder(bound: number, members: Int32Array, bx: Float64Array, by: Float64Array): PersistenceBand {
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const j of members) {
+    minX = Math.min(minX, bx[j]);
+    maxX = Math.max(maxX, bx[j]);
+    minY = Math.min(minY, by[j]);
+    maxY = Math.max(maxY, by[j]);
+  }
+  const byDeath = maxY - minY > maxX - minX;
+  const coordinate = byDeath ? by : bx;
+  if (byDeath) members.sort((p, q) => by[p] - by[q]);
+  const keys = new Float64Array(members.length);
+  for (let t = 0; t < members.length; t++) keys[t] = coordinate[members[t]];
+  return { bound, members, keys, byDeath };
 }
 
 /**
  * Calls visit(i, j, reducedCost) for every pair whose cost c(a_i, b_j) could be below
  * `bound(i) + δ(a_i) + δ(b_j)`: B points outside the max-norm box of that reach are skipped.
  */
-function sweepPairs(problem: Problem, rowBound: Float64Array, visit: (i: number, j: number, reduced: number) => void): void {
-  const { n, ax, ay, by, diagonalA, diagonalB, ground, bands } = problem;
+function sweepPairs(
+  problem: Problem,
+  bands: PersistenceBand[],
+  rowBound: Float64Array,
+  visit: (i: number, j: number, reduced: number) => void,
+): void {
+  const { n, ax, ay, bx, by, diagonalA, diagonalB, ground } = problem;
   for (let i = 0; i < n; i++) {
     const x = ax[i];
     const y = ay[i];
     for (const band of bands) {
-      const reach = ground.maxNormReach(rowBound[i] + diagonalA[i] + band.maxDiagonal);
+      const reach = ground.maxNormReach(rowBound[i] + diagonalA[i] + band.bound);
       if (reach <= 0) continue;
-      const { members, births } = band;
-      for (let t = lowerBound(births, x - reach); t < births.length && births[t] <= x + reach; t++) {
+      const { members, keys } = band;
+      const key = band.byDeath ? y : x;
+      for (let t = lowerBound(keys, key - reach); t < keys.length && keys[t] <= key + reach; t++) {
         const j = members[t];
+        const dx = x - bx[j];
         const dy = y - by[j];
-        if (dy > reach || dy < -reach) continue;
-        visit(i, j, ground.between(x - births[t], dy) - diagonalA[i] - diagonalB[j]);
+        if (dx > reach || dx < -reach || dy > reach || dy < -reach) continue;
+        visit(i, j, ground.between(dx, dy) - diagonalA[i] - diagonalB[j]);
       }
+    }
+  }
+}
+
+/**
+ * Partners by rank: A and B each sorted along the coordinate both spread most in (death for
+ * most diagrams), and each point of A offered the B points of about its own quantile. On a
+ * line (every bar born at 0) the optimal matching is the sorted one and its partners can be
+ * dozens of ranks apart, out of reach of the nearest neighbours; elsewhere the same edges
+ * carry the long shifts that a local surplus of points forces. Only pairs with a negative
+ * reduced cost are kept.
+ */
+function addRankPartners(problem: Problem, extra: number[]): void {
+  const { n, m, ax, ay, bx, by } = problem;
+  if (n === 0 || m === 0) return;
+  const spread = (values: Float64Array) => {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const v of values) {
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+    return high - low;
+  };
+  const byDeath = Math.max(spread(ay), spread(by)) >= Math.max(spread(ax), spread(bx));
+  const keyA = byDeath ? ay : ax;
+  const keyB = byDeath ? by : bx;
+  const orderA = Int32Array.from({ length: n }, (_, i) => i).sort((p, q) => keyA[p] - keyA[q]);
+  const orderB = Int32Array.from({ length: m }, (_, j) => j).sort((p, q) => keyB[p] - keyB[q]);
+  for (let r = 0; r < n; r++) {
+    const i = orderA[r];
+    const center = Math.round(((r + 0.5) * m) / n - 0.5);
+    for (let t = Math.max(0, center - RANK_WINDOW); t <= Math.min(m - 1, center + RANK_WINDOW); t++) {
+      const j = orderB[t];
+      if (reducedCost(problem, i, j) < 0) extra.push(i, j);
     }
   }
 }
@@ -237,14 +326,15 @@ interface Partners {
   columnBest: BestList;
 }
 
-/** Each point's best partners among the pairs with a negative reduced cost. */
+/** Each point's nearest partners by ground cost among the pairs with a negative reduced cost. */
 function bestPartners(problem: Problem): Partners {
   const rowBest = new BestList(problem.n, PARTNERS_PER_POINT);
   const columnBest = new BestList(problem.m, PARTNERS_PER_POINT);
-  sweepPairs(problem, new Float64Array(problem.n), (i, j, reduced) => {
+  sweepPairs(problem, problem.bands, new Float64Array(problem.n), (i, j, reduced) => {
     if (reduced < 0) {
-      rowBest.offer(i, j, reduced);
-      columnBest.offer(j, i, reduced);
+      const cost = reduced + problem.diagonalA[i] + problem.diagonalB[j];
+      rowBest.offer(i, j, cost);
+      columnBest.offer(j, i, cost);
     }
   });
   return { rowBest, columnBest };
@@ -260,14 +350,14 @@ function buildGraph(problem: Problem, { rowBest, columnBest }: Partners, extra: 
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < rowBest.count[i]; t++) {
       lists[i].push(rowBest.item[i * k + t]);
-      costs[i].push(rowBest.value[i * k + t]);
+      costs[i].push(reducedCost(problem, i, rowBest.item[i * k + t]));
     }
   }
   for (let j = 0; j < m; j++) {
     for (let t = 0; t < columnBest.count[j]; t++) {
       const i = columnBest.item[j * k + t];
       lists[i].push(j);
-      costs[i].push(columnBest.value[j * k + t]);
+      costs[i].push(reducedCost(problem, i, j));
     }
   }
   for (let e = 0; e < extra.length; e += 2) {
@@ -299,15 +389,6 @@ function buildGraph(problem: Problem, { rowBest, columnBest }: Partners, extra: 
   return { rows: n, columns: m + n, rowStart, column: column.subarray(0, e), cost: cost.subarray(0, e) };
 }
 
-/** The graph's point-to-point edges as keys i·m + j. */
-function graphEdgeSet(graph: SparseGraph, m: number): Set<number> {
-  const edges = new Set<number>();
-  for (let i = 0; i < graph.rows; i++) {
-    for (let e = graph.rowStart[i]; e < graph.rowStart[i + 1]; e++) if (graph.column[e] < m) edges.add(i * m + graph.column[e]);
-  }
-  return edges;
-}
-
 function reducedCost(problem: Problem, i: number, j: number): number {
   const { ax, ay, bx, by, diagonalA, diagonalB, ground } = problem;
   return ground.between(ax[i] - bx[j], ay[i] - by[j]) - diagonalA[i] - diagonalB[j];
@@ -319,16 +400,22 @@ function reducedCost(problem: Problem, i: number, j: number): number {
  * break it, beyond rounding, are appended to `extra`. Since v ≤ 0, a pair can only break it
  * if c(a_i, b_j) < u_i + δ(a_i) + δ(b_j), which bounds the sweep's box.
  */
-function collectViolations(problem: Problem, assignment: Assignment, inGraph: Set<number>, extra: number[]): void {
-  const { n } = problem;
+function collectViolations(problem: Problem, assignment: Assignment | PooledAssignment, graph: SparseGraph, extra: number[]): void {
+  const { n, m, diagonalB, bx, by } = problem;
   const { columnOfRow, costOfRow, price } = assignment;
+  const { rowStart, column } = graph;
   const rowPotential = new Float64Array(n);
   for (let i = 0; i < n; i++) rowPotential[i] = costOfRow[i] - price[columnOfRow[i]];
+  // Bands by δ(b) + price(b), the column's share of the bound: tighter than δ(b) alone.
+  const columnBound = new Float64Array(m);
+  for (let j = 0; j < m; j++) columnBound[j] = diagonalB[j] + price[j];
   const worst = new BestList(n, VIOLATIONS_PER_ROW);
-  sweepPairs(problem, rowPotential, (i, j, reduced) => {
+  sweepPairs(problem, makeBands(columnBound, bx, by), rowPotential, (i, j, reduced) => {
     const bound = rowPotential[i] + price[j];
     if (reduced < bound - 1e-12 * (Math.abs(rowPotential[i]) + Math.abs(price[j]) + Math.abs(reduced))) {
-      if (!inGraph.has(i * problem.m + j)) worst.offer(i, j, reduced - bound);
+      // An edge already in the graph can only look violated by rounding.
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) if (column[e] === j) return;
+      worst.offer(i, j, reduced - bound);
     }
   });
   for (let i = 0; i < n; i++) for (let t = 0; t < worst.count[i]; t++) extra.push(i, worst.item[i * VIOLATIONS_PER_ROW + t]);
