@@ -24,3 +24,26 @@ export class PauseGate {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 }
+
+/** What the pull sources share: a pause gate, a closed flag, and a close() that wakes a paused reader. */
+export abstract class GatedSource {
+  protected readonly gate = new PauseGate();
+  protected closed = false;
+
+  get paused(): boolean {
+    return this.gate.paused;
+  }
+
+  pause(): void {
+    this.gate.pause();
+  }
+
+  resume(): void {
+    this.gate.resume();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.gate.resume();
+  }
+}

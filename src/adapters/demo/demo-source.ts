@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PauseGate } from "../pause-gate.ts";
+import { GatedSource } from "../pause-gate.ts";
 import type { Source, SourcePosition, SourceRecord } from "../types.ts";
 import { demoEvents, type DemoEvent } from "./generator.ts";
 
@@ -26,15 +26,14 @@ export interface DemoSourceOptions {
  * The position is the number of events delivered; the stream is deterministic, so resuming
  * regenerates and skips that many.
  */
-export class DemoSource implements Source {
+export class DemoSource extends GatedSource implements Source {
   readonly kind = "demo";
   readonly replayable = true;
   private readonly options: Required<Omit<DemoSourceOptions, "limit">> & { limit: number };
-  private readonly gate = new PauseGate();
-  private closed = false;
   private running = false;
 
   constructor(options: DemoSourceOptions = {}) {
+    super();
     this.options = {
       keys: options.keys ?? 64,
       rate: options.rate ?? 2000,
@@ -50,23 +49,10 @@ export class DemoSource implements Source {
     return this.running && !this.closed;
   }
 
-  get paused(): boolean {
-    return this.gate.paused;
-  }
-
-  pause(): void {
-    this.gate.pause();
-  }
-
-  resume(): void {
-    this.gate.resume();
-  }
-
   async commit(_position: SourcePosition): Promise<void> {}
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.gate.resume();
+  override async close(): Promise<void> {
+    await super.close();
   }
 
   async *batches(from: SourcePosition | undefined): AsyncIterable<SourceRecord[]> {

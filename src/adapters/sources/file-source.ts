@@ -1,7 +1,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PauseGate } from "../pause-gate.ts";
+import { GatedSource } from "../pause-gate.ts";
 import type { Source, SourcePosition, SourceRecord } from "../types.ts";
 import { LineSplitter } from "./line-splitter.ts";
 
@@ -37,15 +37,14 @@ const CHUNK = 256 * 1024;
  * nothing is read until the runner asks for the next batch, so at most one chunk and one
  * batch are in memory. A CSV header line (one whose second field is not a number) is skipped.
  */
-export class FileSource implements Source {
+export class FileSource extends GatedSource implements Source {
   readonly kind = "file";
   readonly replayable = true;
   private readonly options: Required<FileSourceOptions>;
-  private readonly gate = new PauseGate();
   private handle: FileHandle | undefined;
-  private closed = false;
 
   constructor(options: FileSourceOptions) {
+    super();
     this.options = {
       path: options.path,
       format: options.format ?? (options.path.toLowerCase().endsWith(".csv") ? "csv" : "json"),
@@ -60,25 +59,12 @@ export class FileSource implements Source {
     return this.handle !== undefined && !this.closed;
   }
 
-  get paused(): boolean {
-    return this.gate.paused;
-  }
-
-  pause(): void {
-    this.gate.pause();
-  }
-
-  resume(): void {
-    this.gate.resume();
-  }
-
   async commit(_position: SourcePosition): Promise<void> {
     // The offset lives in the checkpoint; the file itself needs no acknowledgement.
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.gate.resume();
+  override async close(): Promise<void> {
+    await super.close();
   }
 
   async *batches(from: SourcePosition | undefined): AsyncIterable<SourceRecord[]> {

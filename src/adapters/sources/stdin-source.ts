@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
-import { PauseGate } from "../pause-gate.ts";
+import { GatedSource } from "../pause-gate.ts";
 import type { Source, SourcePosition, SourceRecord } from "../types.ts";
 import { LineSplitter } from "./line-splitter.ts";
 
@@ -9,20 +9,19 @@ import { LineSplitter } from "./line-splitter.ts";
  * runner, so a slow pipeline leaves data in the pipe and the writer blocks. A pipe cannot be
  * replayed: positions are null and a restart starts with whatever arrives next.
  */
-export class StdinSource implements Source {
+export class StdinSource extends GatedSource implements Source {
   readonly kind = "stdin";
   readonly replayable = false;
   private readonly input: Readable;
   private readonly format: "json" | "csv" | "auto";
   private readonly batchSize: number;
-  private readonly gate = new PauseGate();
-  private closed = false;
   private open = true;
 
   private readonly maxLineBytes: number;
 
   /** `maxLineBytes`: a line longer than this is cut there and dead-lettered (default 1 MiB). */
   constructor(options: { input?: Readable; format?: "json" | "csv" | "auto"; batchSize?: number; maxLineBytes?: number } = {}) {
+    super();
     this.input = options.input ?? process.stdin;
     this.maxLineBytes = options.maxLineBytes ?? 1 << 20;
     this.format = options.format ?? "auto";
@@ -33,23 +32,10 @@ export class StdinSource implements Source {
     return this.open && !this.closed;
   }
 
-  get paused(): boolean {
-    return this.gate.paused;
-  }
-
-  pause(): void {
-    this.gate.pause();
-  }
-
-  resume(): void {
-    this.gate.resume();
-  }
-
   async commit(_position: SourcePosition): Promise<void> {}
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.gate.resume();
+  override async close(): Promise<void> {
+    await super.close();
     // Ends a read that is waiting for input.
     this.input.destroy();
   }
