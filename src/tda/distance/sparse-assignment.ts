@@ -9,6 +9,7 @@
  * only go down, which is what makes "column left empty" optimal as well (the dual of
  * "each column used at most once").
  */
+import { MinHeap } from "./min-heap.ts";
 
 export interface SparseGraph {
   rows: number;
@@ -43,7 +44,7 @@ export function solveSparseAssignment(graph: SparseGraph): Assignment {
   const predecessorEdge = new Int32Array(columns);
   const settled = new Uint8Array(columns);
   const touched = new Int32Array(columns);
-  const heap = new ColumnHeap(64);
+  const heap = new MinHeap(64);
 
   const free = reduceRowsByBidding(graph, columnOfRow, costOfRow, rowOfColumn, price);
   for (const start of free) {
@@ -62,7 +63,7 @@ export function solveSparseAssignment(graph: SparseGraph): Assignment {
     }
     let sink = -1;
     while (heap.size > 0) {
-      const j = heap.popColumn();
+      const j = heap.pop();
       if (settled[j] === 1) continue;
       settled[j] = 1;
       const r = rowOfColumn[j];
@@ -181,60 +182,4 @@ function reduceRowsByBidding(
     free = next;
   }
   return free.slice(0, freeCount);
-}
-
-/** A binary min-heap of (distance, column) with lazy deletion: stale entries are skipped by the caller. */
-class ColumnHeap {
-  private keys: Float64Array;
-  private values: Int32Array;
-  size = 0;
-
-  constructor(capacity: number) {
-    this.keys = new Float64Array(capacity);
-    this.values = new Int32Array(capacity);
-  }
-
-  clear(): void {
-    this.size = 0;
-  }
-
-  push(key: number, value: number): void {
-    if (this.size === this.keys.length) {
-      const keys = new Float64Array(this.size * 2);
-      keys.set(this.keys);
-      this.keys = keys;
-      const values = new Int32Array(this.size * 2);
-      values.set(this.values);
-      this.values = values;
-    }
-    let k = this.size++;
-    while (k > 0) {
-      const parent = (k - 1) >> 1;
-      if (this.keys[parent] <= key) break;
-      this.keys[k] = this.keys[parent];
-      this.values[k] = this.values[parent];
-      k = parent;
-    }
-    this.keys[k] = key;
-    this.values[k] = value;
-  }
-
-  popColumn(): number {
-    const top = this.values[0];
-    const lastKey = this.keys[--this.size];
-    const lastValue = this.values[this.size];
-    let k = 0;
-    for (;;) {
-      let child = 2 * k + 1;
-      if (child >= this.size) break;
-      if (child + 1 < this.size && this.keys[child + 1] < this.keys[child]) child++;
-      if (this.keys[child] >= lastKey) break;
-      this.keys[k] = this.keys[child];
-      this.values[k] = this.values[child];
-      k = child;
-    }
-    this.keys[k] = lastKey;
-    this.values[k] = lastValue;
-    return top;
-  }
 }
