@@ -1,31 +1,15 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { assertOneLineFailure, cli } from "./helpers/cli.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const fixture = (name: string) => join(root, "test/fixtures/analytics", name);
 const scratch = mkdtempSync(join(tmpdir(), "streaming-tda-cli-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs the real command, as a user would. */
-function cli(args: string[], input?: string) {
-  const result = spawnSync(join(root, "node_modules/.bin/node"), [join(root, "bin/streaming-tda.js"), ...args], { input, encoding: "utf8", cwd: root });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A failure as the CLI must report it: non-zero exit, one line naming the problem, no stack trace. */
-function assertOneLineFailure(result: ReturnType<typeof cli>, pattern: RegExp) {
-  assert.notEqual(result.code, 0);
-  assert.equal(result.stdout, "");
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `one line, got: ${result.stderr}`);
-  assert.match(lines[0], /^streaming-tda: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at |TdaInputError|\.ts:\d+/);
-}
 
 describe("streaming-tda features", () => {
   it("prints the vectorizations of a diagram file as JSON", () => {

@@ -1,55 +1,43 @@
 // `streaming-tda distance`, run as a user would: output format, agreement with the library,
 // infinite distances, matchings, and one clear line for bad input.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { diagramsFromJson } from "../src/tda/diagram-json.ts";
 import { bottleneckDistance, slicedWassersteinDistance, wassersteinDistance } from "../src/tda/distance/index.ts";
+import { assertOneLineFailure, cli } from "./helpers/cli.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const fixture = (name: string) => join(root, "test/fixtures/distance", name);
 const diagrams = (name: string) => diagramsFromJson(JSON.parse(readFileSync(fixture(name), "utf8")));
 
-function cli(args: string[], input?: string) {
-  const result = spawnSync(join(root, "node_modules/.bin/node"), [join(root, "bin/streaming-tda.js"), "distance", ...args], { input, encoding: "utf8", cwd: root });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function assertOneLineFailure(result: ReturnType<typeof cli>, pattern: RegExp) {
-  assert.notEqual(result.code, 0);
-  assert.equal(result.stdout, "");
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `one line, got: ${result.stderr}`);
-  assert.match(lines[0], /^streaming-tda: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at |\.ts:\d+/);
-}
+/** The distance command, run as a user would. */
+const distance = (args: string[], input?: string) => cli(["distance", ...args], input);
 
 const a = diagrams("circle-a.json");
 const b = diagrams("circle-b.json");
 
 describe("streaming-tda distance", () => {
   it("prints the bottleneck distance of dimension 0 by default, as one number", () => {
-    const result = cli([fixture("circle-a.json"), fixture("circle-b.json")]);
+    const result = distance([fixture("circle-a.json"), fixture("circle-b.json")]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${bottleneckDistance(a[0], b[0])}\n`);
   });
   it("prints the Wasserstein distance with --order and --internal-p", () => {
-    const result = cli([fixture("circle-a.json"), fixture("circle-b.json"), "--metric", "wasserstein", "--order", "2", "--internal-p", "2", "--dim", "1"]);
+    const result = distance([fixture("circle-a.json"), fixture("circle-b.json"), "--metric", "wasserstein", "--order", "2", "--internal-p", "2", "--dim", "1"]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${wassersteinDistance(a[1], b[1], { order: 2, internalP: 2 })}\n`);
-    const maxNorm = cli([fixture("circle-a.json"), fixture("circle-b.json"), "--metric", "wasserstein", "--internal-p", "inf", "--dim", "1"]);
+    const maxNorm = distance([fixture("circle-a.json"), fixture("circle-b.json"), "--metric", "wasserstein", "--internal-p", "inf", "--dim", "1"]);
     assert.equal(maxNorm.stdout, `${wassersteinDistance(a[1], b[1], { order: 1, internalP: Infinity })}\n`);
   });
   it("prints the sliced Wasserstein distance with --directions", () => {
-    const result = cli([fixture("circle-a.json"), fixture("circle-b.json"), "--metric", "sliced", "--directions", "20", "--dim", "1"]);
+    const result = distance([fixture("circle-a.json"), fixture("circle-b.json"), "--metric", "sliced", "--directions", "20", "--dim", "1"]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${slicedWassersteinDistance(a[1], b[1], 20)}\n`);
   });
   it("prints JSON with --matching: every interval once, and the pairs' costs give the distance", () => {
-    const result = cli([fixture("circle-a.json"), fixture("circle-b.json"), "--dim", "1", "--matching"]);
+    const result = distance([fixture("circle-a.json"), fixture("circle-b.json"), "--dim", "1", "--matching"]);
     assert.equal(result.code, 0, result.stderr);
     const out = JSON.parse(result.stdout) as { metric: string; dim: number; distance: number; matching: Array<[number, number]> };
     assert.equal(out.metric, "bottleneck");
@@ -67,14 +55,14 @@ describe("streaming-tda distance", () => {
     assert.equal(Math.max(...out.matching.map(cost)), out.distance);
   });
   it("prints inf when the numbers of essential classes differ", () => {
-    const result = cli([fixture("circle-a.json"), fixture("two-essential.json")]);
+    const result = distance([fixture("circle-a.json"), fixture("two-essential.json")]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "inf\n");
-    const json = cli([fixture("circle-a.json"), fixture("two-essential.json"), "--metric", "wasserstein", "--matching"]);
+    const json = distance([fixture("circle-a.json"), fixture("two-essential.json"), "--metric", "wasserstein", "--matching"]);
     assert.deepEqual(JSON.parse(json.stdout), { metric: "wasserstein", dim: 0, distance: "inf", matching: [] });
   });
   it("reads one of the diagrams from standard input", () => {
-    const result = cli(["-", fixture("circle-b.json")], readFileSync(fixture("circle-a.json"), "utf8"));
+    const result = distance(["-", fixture("circle-b.json")], readFileSync(fixture("circle-a.json"), "utf8"));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${bottleneckDistance(a[0], b[0])}\n`);
   });
@@ -91,18 +79,18 @@ describe("streaming-tda distance on bad input", () => {
   ];
   for (const [name, pattern] of files) {
     it(`rejects ${name} with one line and a non-zero exit`, () => {
-      assertOneLineFailure(cli([good, fixture(name)]), pattern);
-      assertOneLineFailure(cli([fixture(name), good, "--metric", "wasserstein"]), pattern);
+      assertOneLineFailure(distance([good, fixture(name)]), pattern);
+      assertOneLineFailure(distance([fixture(name), good, "--metric", "wasserstein"]), pattern);
     });
   }
   it("rejects a dimension the files do not have", () => {
-    assertOneLineFailure(cli([good, good, "--dim", "2"]), /no dimension 2 \(it has dimensions 0 to 1\)/);
+    assertOneLineFailure(distance([good, good, "--dim", "2"]), /no dimension 2 \(it has dimensions 0 to 1\)/);
   });
   it("rejects unknown metrics, options that do not apply, and a missing file argument", () => {
-    assertOneLineFailure(cli([good, good, "--metric", "earth"]), /--metric must be one of bottleneck, wasserstein, sliced/);
-    assertOneLineFailure(cli([good, good, "--order", "2"]), /--order and --internal-p apply to --metric wasserstein/);
-    assertOneLineFailure(cli([good, good, "--metric", "wasserstein", "--order", "0.5"]), /--order must be at least 1/);
-    assertOneLineFailure(cli([good, good, "--metric", "sliced", "--matching"]), /sliced Wasserstein has no matching/);
-    assertOneLineFailure(cli([good]), /needs two diagram files/);
+    assertOneLineFailure(distance([good, good, "--metric", "earth"]), /--metric must be one of bottleneck, wasserstein, sliced/);
+    assertOneLineFailure(distance([good, good, "--order", "2"]), /--order and --internal-p apply to --metric wasserstein/);
+    assertOneLineFailure(distance([good, good, "--metric", "wasserstein", "--order", "0.5"]), /--order must be at least 1/);
+    assertOneLineFailure(distance([good, good, "--metric", "sliced", "--matching"]), /sliced Wasserstein has no matching/);
+    assertOneLineFailure(distance([good]), /needs two diagram files/);
   });
 });
