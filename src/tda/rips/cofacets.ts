@@ -51,28 +51,25 @@ export function decodeVertices(binomial: BinomialTable, n: number, index: number
   }
 }
 
-export class DenseCofacets implements CofacetEnumerator {
+/** What both enumerators share: the simplex, its decoded vertices, and the index bookkeeping. */
+abstract class CofacetCursor implements CofacetEnumerator {
   index = 0;
   rank = 0;
   odd = false;
   vertex = 0;
   readonly vertices: Int32Array;
-  private readonly n: number;
-  private readonly ranks: Int32Array;
-  private readonly infinite: number;
-  private readonly binomial: BinomialTable;
-  private dim = 0;
-  private simplexRank = 0;
-  private j = 0;
-  private k = 0;
-  private vi = 0;
-  private below = 0;
-  private above = 0;
+  protected readonly n: number;
+  protected readonly binomial: BinomialTable;
+  protected dim = 0;
+  protected simplexRank = 0;
+  /** Vertices of the simplex below the candidate, passed ones, and the index parts below and above it. */
+  protected k = 0;
+  protected vi = 0;
+  protected below = 0;
+  protected above = 0;
 
   constructor(f: Filtration, binomial: BinomialTable, maxDim: number) {
     this.n = f.n;
-    this.ranks = f.dense!;
-    this.infinite = f.infinite;
     this.binomial = binomial;
     this.vertices = new Int32Array(maxDim + 2);
   }
@@ -82,11 +79,34 @@ export class DenseCofacets implements CofacetEnumerator {
     else decodeVertices(this.binomial, this.n, index, dim, this.vertices);
     this.dim = dim;
     this.simplexRank = rank;
-    this.j = this.n - 1;
     this.k = dim + 1;
     this.vi = 0;
     this.below = index;
     this.above = 0;
+  }
+
+  abstract next(allCofacets: boolean): boolean;
+
+  cofacetVertices(out: Int32Array): number {
+    insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
+    return this.vi;
+  }
+}
+
+export class DenseCofacets extends CofacetCursor {
+  private readonly ranks: Int32Array;
+  private readonly infinite: number;
+  private j = 0;
+
+  constructor(f: Filtration, binomial: BinomialTable, maxDim: number) {
+    super(f, binomial, maxDim);
+    this.ranks = f.dense!;
+    this.infinite = f.infinite;
+  }
+
+  override setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void {
+    super.setSimplex(index, rank, dim, vertices);
+    this.j = this.n - 1;
   }
 
   next(allCofacets: boolean): boolean {
@@ -127,58 +147,31 @@ export class DenseCofacets implements CofacetEnumerator {
     this.j = -1;
     return false;
   }
-
-  cofacetVertices(out: Int32Array): number {
-    insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
-    return this.vi;
-  }
 }
 
-export class SparseCofacets implements CofacetEnumerator {
-  index = 0;
-  rank = 0;
-  odd = false;
-  vertex = 0;
-  readonly vertices: Int32Array;
-  private readonly n: number;
+export class SparseCofacets extends CofacetCursor {
   private readonly offsets: Int32Array;
   private readonly neighbors: Int32Array;
   private readonly neighborRanks: Int32Array;
-  private readonly binomial: BinomialTable;
   /** Read position in each vertex's neighbour list, and its end. */
   private readonly at: Int32Array;
   private readonly end: Int32Array;
-  private dim = 0;
-  private simplexRank = 0;
-  private k = 0;
-  private vi = 0;
-  private below = 0;
-  private above = 0;
 
   constructor(f: Filtration, binomial: BinomialTable, maxDim: number) {
-    this.n = f.n;
+    super(f, binomial, maxDim);
     this.offsets = f.offsets!;
     this.neighbors = f.neighbors!;
     this.neighborRanks = f.neighborRanks!;
-    this.binomial = binomial;
-    this.vertices = new Int32Array(maxDim + 2);
     this.at = new Int32Array(maxDim + 2);
     this.end = new Int32Array(maxDim + 2);
   }
 
-  setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void {
-    if (vertices) this.vertices.set(vertices.subarray(0, dim + 1));
-    else decodeVertices(this.binomial, this.n, index, dim, this.vertices);
+  override setSimplex(index: number, rank: number, dim: number, vertices?: Int32Array): void {
+    super.setSimplex(index, rank, dim, vertices);
     for (let t = 0; t <= dim; t++) {
       this.at[t] = this.offsets[this.vertices[t]];
       this.end[t] = this.offsets[this.vertices[t] + 1];
     }
-    this.dim = dim;
-    this.simplexRank = rank;
-    this.k = dim + 1;
-    this.vi = 0;
-    this.below = index;
-    this.above = 0;
   }
 
   next(allCofacets: boolean): boolean {
@@ -223,8 +216,4 @@ export class SparseCofacets implements CofacetEnumerator {
     return false;
   }
 
-  cofacetVertices(out: Int32Array): number {
-    insertVertex(this.vertices, this.dim, this.vertex, this.vi, out);
-    return this.vi;
-  }
 }
