@@ -9,7 +9,7 @@
  * acknowledgement, measured once every key has windows and the start-up backlog drained),
  * events/s through POST /events from a client in another thread (with its latency, which at
  * saturation is the wait in the 2048-event queue), and the throughput of recomputing every
- * window from scratch with ripsPersistence on one thread. Then RSS at the start and end of a
+ * window from scratch with ripsPersistence (edge collapse on, as in the pipeline) on one thread. Then RSS at the start and end of a
  * 10-minute S2 soak at 70% of the S2 rate.
  * --quick: about 20 s per workload and no soak. The last line is one JSON object.
  * For checking a change: --only=S1,S2 runs some workloads; --soak-seconds=N shortens the soak;
@@ -239,7 +239,7 @@ function recomputeFromScratch(w: Workload, seconds: number): number {
     since.set(e.key, n);
     if (win.length < w.size || n < w.slide) return false;
     since.set(e.key, 0);
-    if (compute) ripsPersistence(win, { maxDim: 1 });
+    if (compute) ripsPersistence(win, { maxDim: 1, collapse: true });
     return true;
   };
   // Untimed: fill every key's window first, as the pipeline's warm-up does.

@@ -92,7 +92,7 @@ function generator(seed: number) {
  * duplicate points, points on the diagonal), mostly short bars, long bars born close together
  * ("tall"), bars all born at 0 (as Rips H0), and a few essential classes.
  */
-function randomDiagram(seed: number, size: number, shape: "continuous" | "grid" | "short" | "tall" | "born-at-zero", essential = 0): Interval[] {
+function randomDiagram(seed: number, size: number, shape: "continuous" | "grid" | "short" | "tall" | "born-at-zero" | "one-birth-ties", essential = 0): Interval[] {
   const uniform = generator(seed);
   const out: Interval[] = [];
   for (let k = 0; k < size; k++) {
@@ -107,6 +107,8 @@ function randomDiagram(seed: number, size: number, shape: "continuous" | "grid" 
       out.push([b, b + uniform() * 20]);
     } else if (shape === "born-at-zero") {
       out.push([0, uniform() * 3]);
+    } else if (shape === "one-birth-ties") {
+      out.push([1.5, 1.5 + Math.floor(uniform() * 12) / 4]);
     } else {
       const b = uniform() * 10;
       out.push([b, b + uniform() * 5]);
@@ -156,9 +158,10 @@ function pairCosts(result: DistanceWithMatching, a: Interval[], b: Interval[], q
 }
 
 // Random cases: sizes 0…45, three shapes, some with essential classes (equal and unequal counts).
-const shapes = ["continuous", "grid", "short"] as const;
+const shapes = ["continuous", "grid", "short", "born-at-zero", "one-birth-ties"] as const;
 const randomPairs = Array.from({ length: 36 }, (_, k) => {
-  const shape = shapes[k % 3];
+  // Every fourth and fifth pair has all births equal: the one-line dynamic programme's case.
+  const shape = shapes[k % 5];
   const essentialA = k % 5 === 0 ? 2 : k % 7 === 0 ? 1 : 0;
   const essentialB = k % 5 === 0 ? 2 : k % 7 === 0 ? 3 - (k % 2) * 2 : 0;
   return {

@@ -2,6 +2,7 @@ import { buildFiltration, edgeTop, type Filtration } from "./rips/filtration.ts"
 import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
+import { collapseFiltration } from "./rips/edge-collapse.ts";
 import { TdaInputError, type Interval, type PersistenceResult, type RipsInput, type RipsOptions } from "./types.ts";
 
 /** Highest homology dimension computed. */
@@ -39,10 +40,13 @@ function checkIndexRange(n: number, maxDim: number): void {
  * out; a class that never dies has death Infinity.
  */
 export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): PersistenceResult & { n: number; valueRange: [number, number] } {
-  const { maxDim = 1, modulus = 2, cocycles = false } = options;
+  const { maxDim = 1, modulus = 2, cocycles = false, collapse = false } = options;
   checkOptions(maxDim, modulus);
+  if (collapse && cocycles) throw new TdaInputError("cocycles come from the full complex: ask for either cocycles or collapse, not both");
   checkIndexRange(pointCount(input), maxDim);
-  const f = buildFiltration(input, options.threshold);
+  const built = buildFiltration(input, options.threshold);
+  // The collapse needs the rank matrix; graphs too large for one are reduced as they are.
+  const f = collapse && maxDim >= 1 && built.dense ? collapseFiltration(built) : built;
   const helper = options.assemblyHelper?.(f, maxDim);
   const reducer = new RipsReducer(f, maxDim, modulus, cocycles, options.onProgress, helper);
   try {
@@ -65,19 +69,22 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
  * caller keeps incrementally. `lower` is the compressed lower-triangular matrix (pair
  * i > j at i(i-1)/2 + j) of 32-bit distances; `sortedEdges` lists the edge indices with
  * distance ≤ threshold by distance ascending, ties by larger index first. Returns
- * diagrams 1…maxDim (entry 0 is empty: the caller maintains H0 itself).
+ * diagrams 1…maxDim (entry 0 is empty: the caller maintains H0 itself). Edges are
+ * collapsed first unless `collapse` is false: windows of a stream sample shapes densely,
+ * where that leaves a tenth of the edges.
  */
 export function persistenceAboveZero(
   n: number,
   lower: Float32Array,
   threshold: number,
   sortedEdges: ArrayLike<number>,
-  options: { maxDim: number; modulus?: number },
+  options: { maxDim: number; modulus?: number; collapse?: boolean },
 ): Interval[][] {
-  const { maxDim, modulus = 2 } = options;
+  const { maxDim, modulus = 2, collapse = true } = options;
   checkOptions(maxDim, modulus);
   checkIndexRange(n, maxDim);
-  const f = filtrationFromSortedEdges(n, lower, threshold, sortedEdges);
+  const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges);
+  const f = collapse ? collapseFiltration(full) : full;
   const reducer = new RipsReducer(f, maxDim, modulus, false);
   reducer.run();
   reducer.intervals[0] = [];

@@ -18,6 +18,7 @@
  */
 import type { Interval } from "../types.ts";
 import { BottleneckMatcher, lowerBound, upperBound } from "./bottleneck-matcher.ts";
+import { LINE_TABLE_LIMIT, lineBottleneck, onOneLine } from "./bottleneck-line.ts";
 import {
   essentialCountsDiffer,
   essentialPairs,
@@ -75,6 +76,13 @@ function sortByBirth(prep: PreparedDiagram): SortedPoints {
 }
 
 function finiteBottleneck(prepA: PreparedDiagram, prepB: PreparedDiagram): DistanceWithMatching {
+  if ((prepA.births.length + 1) * (prepB.births.length + 1) <= LINE_TABLE_LIMIT && onOneLine(prepA.births, prepB.births)) {
+    const { distance, matching } = lineBottleneck(prepA.births, prepA.deaths, prepB.births, prepB.deaths);
+    return {
+      distance,
+      matching: matching.map(([a, b]): MatchedPair => [a < 0 ? -1 : prepA.finiteIndex[a], b < 0 ? -1 : prepB.finiteIndex[b]]),
+    };
+  }
   const A = sortByBirth(prepA);
   const B = sortByBirth(prepB);
   const n = A.x.length;
