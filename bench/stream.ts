@@ -9,13 +9,17 @@
  * acknowledgement, measured once every key has windows and the start-up backlog drained),
  * events/s through POST /events from a client in another thread (with its latency, which at
  * saturation is the wait in the 2048-event queue), and the throughput of recomputing every
- * window from scratch with ripsPersistence (edge collapse on, as in the pipeline) on one thread. Then RSS at the start and end of a
- * 10-minute S2 soak at 70% of the S2 rate.
+ * window from scratch with ripsPersistence (edge collapse on, as in the pipeline) on one
+ * thread. Then RSS at the start and end of a 10-minute S2 soak at 70% of the S2 rate, in a
+ * fresh process: means of readings every 5 s over the minute after a one-minute warm-up and
+ * over the last minute (it prints RSS once a minute on stderr).
  * --quick: about 20 s per workload and no soak. The last line is one JSON object.
  * For checking a change: --only=S1,S2 runs some workloads; --soak-seconds=N shortens the soak;
  * --soak-rate=N soaks at N events/s (with --only=soak, S2 is not measured first).
  */
+import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { DemoSource, endlessDemoEvents } from "../src/adapters/demo/demo-source.ts";
@@ -38,12 +42,17 @@ const WORKLOADS: Workload[] = [
   { name: "S3", size: 256, slide: 32 },
 ];
 const KEYS = 64;
+/** Seconds of the soak before its RSS readings count. */
+const SOAK_WARMUP_S = 60;
 /** Latency is measured at this share of the saturated rate: a queue that keeps up. */
 const PACE = 0.7;
 const SEED = 1;
 
 if (!isMainThread && (workerData as { role?: string })?.role === "http-client") {
   await httpClient(workerData as ClientOptions);
+} else if (process.argv.includes("--soak-child")) {
+  const soak = await soakRun(WORKLOADS[1], Number(process.env.BENCH_WORKERS ?? 2), Number(option("soak-rate")), Number(option("soak-seconds")));
+  console.log(JSON.stringify(soak));
 } else {
   await main();
 }
@@ -87,7 +96,7 @@ async function main(): Promise<void> {
     const s2 = results.S2 as { eventsPerSecond: number } | undefined;
     const rate = Number(option("soak-rate") ?? Math.round((s2?.eventsPerSecond ?? 0) * PACE));
     if (!(rate > 0)) throw new Error("the soak needs S2's rate: run S2 too, or give --soak-rate=N");
-    const soak = await soakRun(WORKLOADS[1], workers, rate, soakSeconds);
+    const soak = await soakInFreshProcess(rate, soakSeconds);
     results.soak = { ...soak, seconds: soakSeconds, eventsPerSecond: rate };
     console.log(`soak S2 ${soakSeconds} s at ${rate} events/s: RSS ${soak.rssStartMb} MB → ${soak.rssEndMb} MB`);
   }
@@ -254,19 +263,52 @@ function recomputeFromScratch(w: Workload, seconds: number): number {
   return (consumed * 1000) / (performance.now() - start);
 }
 
+/**
+ * The soak runs in a process of its own, so its RSS is the soak pipeline's and not what the
+ * workloads before it left in this one's heap and allocator.
+ */
+async function soakInFreshProcess(rate: number, seconds: number): Promise<{ rssStartMb: number; rssEndMb: number }> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--soak-child", `--soak-rate=${rate}`, `--soak-seconds=${seconds}`], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const last = output.trim().split("\n").pop() ?? "";
+  if (code !== 0 || !last.startsWith("{")) throw new Error(`the soak process failed (exit ${code}): ${output.slice(-500)}`);
+  return JSON.parse(last) as { rssStartMb: number; rssEndMb: number };
+}
+
 async function soakRun(w: Workload, workers: number, rate: number, seconds: number): Promise<{ rssStartMb: number; rssEndMb: number }> {
   const config = pipelineConfig(w, workers, false);
   const source = new DemoSource({ keys: KEYS, rate, seed: SEED, batchSize: 64, burst: KEYS * (w.size + 2 * w.slide) });
   const pipeline = await startPipeline(config, { logger: createLogger({ level: "warn" }), source, sinks: [new NullSink()] });
   try {
-    // Start once every key has windows and the heap has settled a little.
     const deadline = performance.now() + 120_000;
     while (pipeline.runner.counts().windows < KEYS && performance.now() < deadline) await sleep(50);
-    await sleep(10_000);
-    const rssStartMb = process.memoryUsage.rss() / 2 ** 20;
-    await sleep(Math.max(0, seconds - 10) * 1000);
-    const rssEndMb = process.memoryUsage.rss() / 2 ** 20;
-    return { rssStartMb: round(rssStartMb, 1), rssEndMb: round(rssEndMb, 1) };
+    // RSS saws up and down with each isolate's garbage collections (by 20–30% here), so one
+    // reading says more about where the sawtooth was than about growth. The first minute
+    // (heaps sizing themselves) is left out; then RSS is read every 5 s, and the start and
+    // end figures are the means over the first and the last minute of readings.
+    const started = performance.now();
+    const readings: Array<{ at: number; rss: number }> = [];
+    let nextLine = 60;
+    while (performance.now() - started < seconds * 1000) {
+      await sleep(5_000);
+      const at = (performance.now() - started) / 1000;
+      const { rss, heapUsed } = process.memoryUsage();
+      if (at >= SOAK_WARMUP_S) readings.push({ at, rss: rss / 2 ** 20 });
+      if (at >= nextLine) {
+        console.error(`soak ${Math.round(at)} s: RSS ${(rss / 2 ** 20).toFixed(1)} MB, main-thread heap used ${(heapUsed / 2 ** 20).toFixed(1)} MB`);
+        nextLine += 60;
+      }
+    }
+    const mean = (xs: Array<{ rss: number }>) => xs.reduce((sum, x) => sum + x.rss, 0) / xs.length;
+    const end = readings[readings.length - 1]?.at ?? 0;
+    return {
+      rssStartMb: round(mean(readings.filter((r) => r.at < SOAK_WARMUP_S + 60)), 1),
+      rssEndMb: round(mean(readings.filter((r) => r.at > end - 60)), 1),
+    };
   } finally {
     await pipeline.stop();
   }

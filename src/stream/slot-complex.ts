@@ -22,6 +22,7 @@
  */
 import { enclosingRadius, euclideanFloat32 } from "../tda/rips/filtration.ts";
 import { persistenceAboveZero } from "../tda/rips.ts";
+import { Workspace } from "../tda/rips/workspace.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
 /** Edges are stored packed as (i << 16) | j with i > j, so slot indices stay below 2^15. */
@@ -187,7 +188,7 @@ export class SlotComplex {
     }
     for (let c = 0; c < components; c++) h0.push([0, Infinity]);
     if (maxDim >= 1) {
-      const higher = persistenceAboveZero(n, lower, radius, edges.subarray(0, edgeCount), { maxDim, modulus });
+      const higher = persistenceAboveZero(n, lower, radius, edges.subarray(0, edgeCount), { maxDim, modulus, workspace: this.scratch.workspace });
       for (let d = 1; d <= maxDim; d++) diagrams[d] = (higher[d] ?? []) as Interval[];
     }
     return { diagrams, threshold: radius };
@@ -220,6 +221,8 @@ interface Scratch {
   compactDistances: Float32Array;
   /** Sort keys of new edges. */
   keys: Float64Array;
+  /** The engine's working arrays for H1 and up. */
+  workspace: Workspace;
 }
 
 const scratchByCapacity = new Map<number, Scratch>();
@@ -236,6 +239,7 @@ function scratchFor(capacity: number): Scratch {
       compactIndex: new Int32Array(capacity),
       compactDistances: new Float32Array(edges),
       keys: new Float64Array(edges),
+      workspace: new Workspace(),
     };
     scratchByCapacity.set(capacity, scratch);
   }

@@ -3,6 +3,7 @@ import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
 import { collapseFiltration } from "./rips/edge-collapse.ts";
+import { Workspace } from "./rips/workspace.ts";
 import { TdaInputError, type Interval, type PersistenceResult, type RipsInput, type RipsOptions } from "./types.ts";
 
 /** Highest homology dimension computed. */
@@ -71,38 +72,40 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
  * distance ≤ threshold by distance ascending, ties by larger index first. Returns
  * diagrams 1…maxDim (entry 0 is empty: the caller maintains H0 itself). Edges are
  * collapsed first unless `collapse` is false: windows of a stream sample shapes densely,
- * where that leaves a tenth of the edges.
+ * where that leaves a tenth of the edges. A caller computing window after window passes
+ * the same `workspace` each time, and the working arrays are reused.
  */
 export function persistenceAboveZero(
   n: number,
   lower: Float32Array,
   threshold: number,
   sortedEdges: ArrayLike<number>,
-  options: { maxDim: number; modulus?: number; collapse?: boolean },
+  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace },
 ): Interval[][] {
-  const { maxDim, modulus = 2, collapse = true } = options;
+  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace() } = options;
   checkOptions(maxDim, modulus);
   checkIndexRange(n, maxDim);
-  const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges);
-  const f = collapse ? collapseFiltration(full) : full;
+  const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges, workspace);
+  const f = collapse ? collapseFiltration(full, workspace) : full;
   const reducer = new RipsReducer(f, maxDim, modulus, false);
   reducer.run();
   reducer.intervals[0] = [];
   return reducer.intervals;
 }
 
-/** Ranks straight from edges already in filtration order: no sort. */
-function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>): Filtration {
+/** Ranks straight from edges already in filtration order: no sort. Its arrays live in `workspace`. */
+function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, workspace: Workspace): Filtration {
   const m = sortedEdges.length;
-  const values = new Float32Array(m);
+  const values = workspace.float32("values", m);
   let distinct = 0;
   for (let k = 0; k < m; k++) {
     const d = lower[sortedEdges[k]];
     if (distinct === 0 || values[distinct - 1] !== d) values[distinct++] = d;
   }
-  const ranksOfValues = values.slice(0, distinct);
-  const dense = new Int32Array(n * n).fill(distinct);
-  const edges = new SimplexList(m);
+  const ranksOfValues = values.subarray(0, distinct);
+  const dense = workspace.int32("ranks", n * n).fill(distinct);
+  const edges = SimplexList.of(workspace.float64("edgeIndices", m), workspace.int32("edgeRanks", m));
+  edges.size = 0;
   let rank = -1;
   let last = NaN;
   for (let k = 0; k < m; k++) {

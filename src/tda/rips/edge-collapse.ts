@@ -10,12 +10,27 @@
  * and representatives change.
  *
  * Times are integer filtration ranks. Neighbourhoods are bitsets: `present` holds the graph
- * at the time of the edge being visited (every edge whose current rank is at most that), so
- * the first domination test is a few word operations per candidate; later times fall back
- * to the rank matrix for the few neighbours that arrived since.
+ * at the rank being visited (every edge whose current rank is at most that), so the first
+ * domination test is a few word operations per candidate; at later times only the
+ * neighbours missing from it are looked up in the rank matrix.
  */
 import { edgeTop, type Filtration } from "./filtration.ts";
 import { SimplexList } from "./simplex-list.ts";
+import { Workspace } from "./workspace.ts";
+
+/** A time after every rank. */
+const NEVER = 0x7fffffff;
+
+/**
+ * The filtration with its edges collapsed: same persistence intervals, far fewer edges.
+ * Takes over `f.dense`, which must be present (the collapse reads and rewrites ranks in it).
+ * With a `workspace`, the working arrays and the new edge list live there.
+ */
+export function collapseFiltration(f: Filtration, workspace = new Workspace()): Filtration {
+  if (!f.dense) throw new Error("edge collapse needs the rank matrix");
+  const edges = collapseEdges(f.n, f.dense, f.infinite, f.edges, workspace);
+  return { ...f, edges, offsets: null, neighbors: null, neighborRanks: null };
+}
 
 /**
  * Collapses the edges of a flag filtration. `ranks` is the n×n symmetric rank matrix
@@ -24,246 +39,211 @@ import { SimplexList } from "./simplex-list.ts";
  * order (rank ascending). Returns the surviving edges in filtration order (rank ascending,
  * then index descending).
  */
-export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList): SimplexList {
-  const words = (n + 31) >>> 5;
-  const present = new Int32Array(n * words);
-  const alive = new Int32Array(n * words);
-  // Endpoints of every edge, decoded once.
-  const top = new Int32Array(edges.size);
-  const bottom = new Int32Array(edges.size);
-  for (let k = 0; k < edges.size; k++) {
-    const e = edges.indices[k];
-    const u = edgeTop(e);
-    const v = e - (u * (u - 1)) / 2;
-    top[k] = u;
-    bottom[k] = v;
-    setBit(present, u * words, v);
-    setBit(present, v * words, u);
-  }
-  alive.set(present);
-  const common = new Int32Array(words);
-  const laterTime = new Int32Array(n);
-  const laterVertex = new Int32Array(n);
+export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace()): SimplexList {
+  const graph = new CollapseGraph(n, ranks, edges, workspace);
+  const { top, bottom, common, laterTime, laterVertex } = graph;
   /** Edges kept at the rank being visited: they leave `present` once the visit passes below it. */
-  const keptHere = new Int32Array(edges.size);
+  const keptHere = workspace.int32("collapseKeptHere", edges.size);
   let keptHereCount = 0;
   let currentRank = -1;
-  /** Surviving edges (by position in `edges`) with their rank, and removed ones. */
-  const kept = new Int32Array(edges.size);
-  const keptRank = new Int32Array(edges.size);
+  /** Surviving edges (by position in `edges`) with their rank. */
+  const kept = workspace.int32("collapseKept", edges.size);
+  const keptRank = workspace.int32("collapseKeptRank", edges.size);
   let keptCount = 0;
   let lastDominator = -1;
   for (let k = edges.size - 1; k >= 0; k--) {
-    const e = edges.indices[k];
     const start = edges.ranks[k];
     if (start !== currentRank) {
-      for (let h = 0; h < keptHereCount; h++) clearEdge(present, words, top[keptHere[h]], bottom[keptHere[h]]);
+      for (let h = 0; h < keptHereCount; h++) graph.unlink(graph.present, keptHere[h]);
       keptHereCount = 0;
       currentRank = start;
     }
     const u = top[k];
     const v = bottom[k];
-    const rowU = u * words;
-    const rowV = v * words;
-    // Common neighbours there at `start`; those arriving later are listed only if needed.
-    for (let w = 0; w < words; w++) common[w] = present[rowU + w] & present[rowV + w];
-    clearBit(common, 0, u);
-    clearBit(common, 0, v);
+    graph.setCommon(u, v);
     let laterCount = -1;
     let time = start;
-    let next = 0;
     let removed = false;
     for (;;) {
-      const dominator = findDominator(ranks, n, present, alive, words, common, time, start, lastDominator);
+      const dominator = graph.findDominator(time, start, lastDominator);
       if (dominator < 0) break;
       lastDominator = dominator;
-      if (laterCount < 0) laterCount = listLater(ranks, n, alive, words, common, u, v, laterTime, laterVertex);
-      // Dominated until a common neighbour arrives that the dominator does not see by then.
-      let still = true;
-      while (still) {
-        if (next === laterCount) {
-          removed = true;
-          break;
-        }
-        time = laterTime[next];
-        while (next < laterCount && laterTime[next] === time) {
-          const x = laterVertex[next++];
-          if (ranks[dominator * n + x] > time) still = false;
-          setBit(common, 0, x);
-        }
+      if (laterCount < 0) laterCount = graph.listLater(u, v);
+      // Dominated until the first arrival of a common neighbour the dominator does not see by then.
+      let until = NEVER;
+      for (let i = 0; i < laterCount; i++) {
+        const t = laterTime[i];
+        if (t > time && t < until && ranks[dominator * n + laterVertex[i]] > t) until = t;
       }
-      if (removed) break;
+      if (until === NEVER) {
+        removed = true;
+        break;
+      }
+      time = until;
+      for (let i = 0; i < laterCount; i++) {
+        const x = laterVertex[i];
+        if (laterTime[i] <= time) common[x >>> 5] |= 1 << (x & 31);
+      }
     }
     if (removed || time !== start) {
-      clearEdge(present, words, u, v);
+      graph.unlink(graph.present, k);
+      const rank = removed ? infinite : time;
+      ranks[u * n + v] = rank;
+      ranks[v * n + u] = rank;
       if (removed) {
-        clearEdge(alive, words, u, v);
-        ranks[u * n + v] = infinite;
-        ranks[v * n + u] = infinite;
+        graph.unlink(graph.alive, k);
         continue;
       }
-      ranks[u * n + v] = time;
-      ranks[v * n + u] = time;
     } else keptHere[keptHereCount++] = k;
     kept[keptCount] = k;
     keptRank[keptCount++] = time;
   }
-  return inFiltrationOrder(n, edges, kept, keptRank, keptCount);
+  return inFiltrationOrder(n, edges, kept, keptRank, keptCount, workspace);
 }
 
-/** The common neighbours of u and v not in `common` yet, by the time they arrive. */
-function listLater(
-  ranks: Int32Array,
-  n: number,
-  alive: Int32Array,
-  words: number,
-  common: Int32Array,
-  u: number,
-  v: number,
-  times: Int32Array,
-  vertices: Int32Array,
-): number {
-  let count = 0;
-  for (let w = 0; w < words; w++) {
-    let later = alive[u * words + w] & alive[v * words + w] & ~common[w];
-    while (later !== 0) {
-      const low = later & -later;
-      later ^= low;
-      const x = (w << 5) + 31 - Math.clz32(low);
-      if (x === u || x === v) continue;
-      const a = ranks[u * n + x];
-      const b = ranks[v * n + x];
-      times[count] = a > b ? a : b;
-      vertices[count++] = x;
+/** The collapse's working state: adjacency bitsets, the current edge's common neighbours. */
+class CollapseGraph {
+  readonly n: number;
+  readonly words: number;
+  readonly ranks: Int32Array;
+  /** Row per vertex: neighbours through edges whose current rank is at most the visited one. */
+  readonly present: Int32Array;
+  /** Row per vertex: neighbours through edges not removed (the final graph). */
+  readonly alive: Int32Array;
+  /** Endpoints of every edge, by position in the edge list. */
+  readonly top: Int32Array;
+  readonly bottom: Int32Array;
+  /** Common neighbours of the visited edge, as of the time being tested. */
+  readonly common: Int32Array;
+  /** Common neighbours still to arrive, and when. */
+  readonly laterTime: Int32Array;
+  readonly laterVertex: Int32Array;
+
+  constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace) {
+    this.n = n;
+    this.ranks = ranks;
+    const words = (this.words = (n + 31) >>> 5);
+    this.present = workspace.int32("collapsePresent", n * words).fill(0);
+    this.top = workspace.int32("collapseTop", edges.size);
+    this.bottom = workspace.int32("collapseBottom", edges.size);
+    for (let k = 0; k < edges.size; k++) {
+      const e = edges.indices[k];
+      const u = edgeTop(e);
+      const v = e - (u * (u - 1)) / 2;
+      this.top[k] = u;
+      this.bottom[k] = v;
+      this.present[u * words + (v >>> 5)] |= 1 << (v & 31);
+      this.present[v * words + (u >>> 5)] |= 1 << (u & 31);
     }
+    this.alive = workspace.int32("collapseAlive", n * words);
+    this.alive.set(this.present);
+    this.common = workspace.int32("collapseCommon", words);
+    this.laterTime = workspace.int32("collapseLaterTime", n);
+    this.laterVertex = workspace.int32("collapseLaterVertex", n);
   }
-  sortByTime(times, vertices, count);
-  return count;
-}
 
-/**
- * A vertex c among `common` adjacent by `time` to every other vertex of `common`, or -1.
- * `present` is the graph at `start`; neighbours of c missing from it are checked by rank
- * (none can be there when time = start). The last dominator found is tried first: a few
- * central vertices dominate most edges.
- */
-function findDominator(
-  ranks: Int32Array,
-  n: number,
-  present: Int32Array,
-  alive: Int32Array,
-  words: number,
-  common: Int32Array,
-  time: number,
-  start: number,
-  hint: number,
-): number {
-  if (time === start) return findDominatorAtStart(present, words, common, hint);
-  if (hint >= 0 && (common[hint >>> 5] & (1 << (hint & 31))) !== 0 && dominates(ranks, n, present, alive, words, common, hint, time)) return hint;
-  for (let w = 0; w < words; w++) {
-    let bits = common[w];
-    while (bits !== 0) {
-      const low = bits & -bits;
-      bits ^= low;
-      const c = (w << 5) + 31 - Math.clz32(low);
-      if (c !== hint && dominates(ranks, n, present, alive, words, common, c, time)) return c;
+  /** Removes edge k from one of the bitset graphs. */
+  unlink(bits: Int32Array, k: number): void {
+    const u = this.top[k];
+    const v = this.bottom[k];
+    bits[u * this.words + (v >>> 5)] &= ~(1 << (v & 31));
+    bits[v * this.words + (u >>> 5)] &= ~(1 << (u & 31));
+  }
+
+  /** `common` := the neighbours shared by u and v at the visited rank. */
+  setCommon(u: number, v: number): void {
+    const { present, common, words } = this;
+    for (let w = 0; w < words; w++) common[w] = present[u * words + w] & present[v * words + w];
+    common[u >>> 5] &= ~(1 << (u & 31));
+    common[v >>> 5] &= ~(1 << (v & 31));
+  }
+
+  /** Lists the common neighbours of u and v not in `common` yet, with the time they arrive; returns how many. */
+  listLater(u: number, v: number): number {
+    const { alive, common, words, ranks, n, laterTime, laterVertex } = this;
+    let count = 0;
+    for (let w = 0; w < words; w++) {
+      let later = alive[u * words + w] & alive[v * words + w] & ~common[w];
+      while (later !== 0) {
+        const low = later & -later;
+        later ^= low;
+        const x = (w << 5) + 31 - Math.clz32(low);
+        if (x === u || x === v) continue;
+        const a = ranks[u * n + x];
+        const b = ranks[v * n + x];
+        laterTime[count] = a > b ? a : b;
+        laterVertex[count++] = x;
+      }
     }
+    return count;
   }
-  return -1;
-}
 
-/** The same at the edge's own time, when `present` is the whole graph: bitsets only. */
-function findDominatorAtStart(present: Int32Array, words: number, common: Int32Array, hint: number): number {
-  if (hint >= 0 && (common[hint >>> 5] & (1 << (hint & 31))) !== 0 && seesAll(present, words, common, hint)) return hint;
-  for (let w = 0; w < words; w++) {
-    let bits = common[w];
-    while (bits !== 0) {
-      const low = bits & -bits;
-      bits ^= low;
-      const c = (w << 5) + 31 - Math.clz32(low);
-      if (c !== hint && seesAll(present, words, common, c)) return c;
+  /**
+   * A vertex c among `common` adjacent by `time` to every other vertex of `common`, or -1.
+   * The last dominator found is tried first: a few central vertices dominate most edges.
+   */
+  findDominator(time: number, start: number, hint: number): number {
+    const common = this.common;
+    if (hint >= 0 && (common[hint >>> 5] & (1 << (hint & 31))) !== 0 && this.dominates(hint, time, start)) return hint;
+    for (let w = 0; w < this.words; w++) {
+      let bits = common[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const c = (w << 5) + 31 - Math.clz32(low);
+        if (c !== hint && this.dominates(c, time, start)) return c;
+      }
     }
+    return -1;
   }
-  return -1;
-}
 
-/** Whether every vertex of `common` other than c is a neighbour of c in `present`. */
-function seesAll(present: Int32Array, words: number, common: Int32Array, c: number): boolean {
-  const row = c * words;
-  const own = c >>> 5;
-  for (let w = 0; w < words; w++) {
-    const missing = common[w] & ~present[row + w];
-    if (missing !== 0 && (w !== own || missing !== 1 << (c & 31))) return false;
-  }
-  return true;
-}
-
-/** Whether c is adjacent by `time` to every other vertex of `common`: bitsets first, ranks for the rest. */
-function dominates(ranks: Int32Array, n: number, present: Int32Array, alive: Int32Array, words: number, common: Int32Array, c: number, time: number): boolean {
-  // A vertex that never sees all of them (in the final graph) never will by `time` either.
-  if (!seesAll(alive, words, common, c)) return false;
-  const row = c * words;
-  for (let w = 0; w < words; w++) {
-    let missing = common[w] & ~present[row + w];
-    if (w === c >>> 5) missing &= ~(1 << (c & 31));
-    while (missing !== 0) {
-      const low = missing & -missing;
-      missing ^= low;
-      if (ranks[c * n + (w << 5) + 31 - Math.clz32(low)] > time) return false;
+  /**
+   * Whether c is adjacent by `time` to every other vertex of `common`. `present` is the
+   * graph at `start`, so at that time the bitsets answer alone; later, a vertex that does
+   * not see them all in the final graph never will, and the others' neighbours missing from
+   * `present` are looked up by rank.
+   */
+  dominates(c: number, time: number, start: number): boolean {
+    if (time === start) return this.seesAll(this.present, c);
+    if (!this.seesAll(this.alive, c)) return false;
+    const { present, common, words, ranks } = this;
+    const row = c * words;
+    for (let w = 0; w < words; w++) {
+      let missing = common[w] & ~present[row + w];
+      if (w === c >>> 5) missing &= ~(1 << (c & 31));
+      while (missing !== 0) {
+        const low = missing & -missing;
+        missing ^= low;
+        if (ranks[c * this.n + (w << 5) + 31 - Math.clz32(low)] > time) return false;
+      }
     }
+    return true;
   }
-  return true;
-}
 
-function setBit(bits: Int32Array, row: number, x: number): void {
-  bits[row + (x >>> 5)] |= 1 << (x & 31);
-}
-
-function clearBit(bits: Int32Array, row: number, x: number): void {
-  bits[row + (x >>> 5)] &= ~(1 << (x & 31));
-}
-
-function clearEdge(bits: Int32Array, words: number, u: number, v: number): void {
-  clearBit(bits, u * words, v);
-  clearBit(bits, v * words, u);
-}
-
-/** Insertion sort of (time, vertex) pairs by time: lists are short. */
-function sortByTime(times: Int32Array, vertices: Int32Array, count: number): void {
-  for (let i = 1; i < count; i++) {
-    const t = times[i];
-    const w = vertices[i];
-    let j = i - 1;
-    while (j >= 0 && times[j] > t) {
-      times[j + 1] = times[j];
-      vertices[j + 1] = vertices[j];
-      j--;
+  /** Whether every vertex of `common` other than c is a neighbour of c in `bits`. */
+  seesAll(bits: Int32Array, c: number): boolean {
+    const { common, words } = this;
+    const row = c * words;
+    const own = c >>> 5;
+    for (let w = 0; w < words; w++) {
+      const missing = common[w] & ~bits[row + w];
+      if (missing !== 0 && (w !== own || missing !== 1 << (c & 31))) return false;
     }
-    times[j + 1] = t;
-    vertices[j + 1] = w;
+    return true;
   }
 }
 
 /** Kept edges were collected by decreasing position and some moved: sorted by rank, then index descending. */
-function inFiltrationOrder(n: number, edges: SimplexList, kept: Int32Array, ranks: Int32Array, count: number): SimplexList {
-  const keys = new Float64Array(count);
+function inFiltrationOrder(n: number, edges: SimplexList, kept: Int32Array, ranks: Int32Array, count: number, workspace: Workspace): SimplexList {
+  const keys = workspace.float64("collapseKeys", count);
   const span = (n * (n - 1)) / 2;
   for (let k = 0; k < count; k++) keys[k] = ranks[k] * span + (span - 1 - edges.indices[kept[k]]);
   keys.sort();
-  const list = new SimplexList(Math.max(1, count));
+  const list = SimplexList.of(workspace.float64("collapsedIndices", count), workspace.int32("collapsedRanks", count));
   for (let k = 0; k < count; k++) {
     const rank = Math.floor(keys[k] / span);
-    list.push(span - 1 - (keys[k] - rank * span), rank);
+    list.indices[k] = span - 1 - (keys[k] - rank * span);
+    list.ranks[k] = rank;
   }
   return list;
-}
-
-/**
- * The filtration with its edges collapsed: same persistence intervals, far fewer edges.
- * Takes over `f.dense`, which must be present (the collapse reads and rewrites ranks in it).
- */
-export function collapseFiltration(f: Filtration): Filtration {
-  if (!f.dense) throw new Error("edge collapse needs the rank matrix");
-  const edges = collapseEdges(f.n, f.dense, f.infinite, f.edges);
-  return { ...f, edges, offsets: null, neighbors: null, neighborRanks: null };
 }
