@@ -256,6 +256,17 @@ describe("error reports", () => {
 describe("streaming-tda ph, end to end", () => {
   const skipDatasets = hasDatasets ? false : `no datasets at ${datasets}`;
 
+  it("--collapse prints the same barcodes, byte for byte", { skip: skipDatasets }, () => {
+    for (const [dataset, args, expected] of [
+      ["projective_plane.lower_distance_matrix", ["--dim", "2"], "projective_plane.dim2.ripser.txt"],
+      ["random16.lower_distance_matrix", ["--dim", "3", "--threshold", "60"], "random16.dim3.threshold60.ripser.txt"],
+    ] as const) {
+      const run = cli(["ph", "--format", "lower-distance", "--collapse", ...args, join(datasets, dataset)]);
+      assert.equal(run.stderr, "");
+      assert.equal(run.stdout, readFileSync(join(fixtures, expected), "utf8"));
+    }
+  });
+
   for (const [dataset, args, expected] of [
     ["projective_plane.lower_distance_matrix", ["--dim", "2"], "projective_plane.dim2.ripser.txt"],
     ["random16.lower_distance_matrix", ["--dim", "2"], "random16.dim2.ripser.txt"],
