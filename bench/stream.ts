@@ -8,9 +8,9 @@
  * and p99 latency event→result at 70% of that rate (arrival at the source to the sink's
  * acknowledgement, measured once every key has windows and the start-up backlog drained),
  * events/s through POST /events from a client in another thread (with its latency, which at
- * saturation is the wait in the 2048-event queue), and the throughput of recomputing every
- * window from scratch with ripsPersistence (edge collapse on, as in the pipeline) on one
- * thread. Then RSS at the start and end of a 10-minute S2 soak at 70% of the S2 rate, in a
+ * saturation is the wait in the 2048-event queue), and, diagrams only on one thread, the
+ * throughput of recomputing every window from scratch with ripsPersistence (edge collapse
+ * on, as in the pipeline) beside that of the pipeline's incremental slot complex. Then RSS at the start and end of a 10-minute S2 soak at 70% of the S2 rate, in a
  * fresh process: means of readings every 5 s over the minute after a one-minute warm-up and
  * over the last minute (it prints RSS once a minute on stderr).
  * --quick: about 20 s per workload and no soak. The last line is one JSON object.
@@ -29,6 +29,7 @@ import { checkConfig, type PipelineConfig } from "../src/service/config.ts";
 import { createLogger } from "../src/service/logger.ts";
 import { PipelineMetrics } from "../src/service/metrics.ts";
 import { startPipeline, type RunningPipeline } from "../src/service/pipeline.ts";
+import { SlotComplex } from "../src/stream/slot-complex.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
 
 interface Workload {
@@ -69,13 +70,15 @@ async function main(): Promise<void> {
     const sat = await inProcess(w, workers, 0, t.warm, t.sat);
     const paced = await inProcess(w, workers, Math.max(10, Math.round(sat.eventsPerSecond * PACE)), t.warm, t.paced);
     const http = await overHttp(w, workers, t.warm, t.http, sat.eventsPerSecond);
-    const recompute = recomputeFromScratch(w, t.recompute);
+    const recompute = diagramsOnly(w, t.recompute, "recompute");
+    const incremental = diagramsOnly(w, t.recompute, "incremental");
     const row = {
       eventsPerSecond: round(sat.eventsPerSecond),
       p50Ms: paced.windows > 0 ? round(paced.p50Ms, 2) : null,
       p99Ms: paced.windows > 0 ? round(paced.p99Ms, 2) : null,
       latencyWindows: paced.windows,
       recomputeEventsPerSecond: round(recompute),
+      incrementalEventsPerSecond: round(incremental),
       httpEventsPerSecond: round(http.eventsPerSecond),
       pacedEventsPerSecond: round(paced.eventsPerSecond),
       httpP50Ms: http.windows > 0 ? round(http.p50Ms, 2) : null,
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
       `${w.name} (window ${w.size}, slide ${w.slide}): ${row.eventsPerSecond} events/s saturated; ` +
         `latency at ${row.pacedEventsPerSecond} events/s p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms; ` +
         `POST /events ${row.httpEventsPerSecond} events/s (p50 ${row.httpP50Ms} ms, p99 ${row.httpP99Ms} ms); ` +
-        `recompute from scratch (1 thread) ${row.recomputeEventsPerSecond} events/s`,
+        `diagrams only, 1 thread: recompute from scratch ${row.recomputeEventsPerSecond} events/s, incremental ${row.incrementalEventsPerSecond} events/s`,
     );
   }
   const soakSeconds = Number(option("soak-seconds") ?? 600);
@@ -230,11 +233,17 @@ async function httpClient(options: ClientOptions): Promise<void> {
   process.exit(0);
 }
 
-/** Every window of every key computed from scratch with ripsPersistence, on this thread. */
-function recomputeFromScratch(w: Workload, seconds: number): number {
+/**
+ * Diagrams only, on this thread, for every window of every key: `recompute` computes each
+ * from scratch with ripsPersistence; `incremental` keeps a slot complex per key, as the
+ * pipeline does, so the two differ only in what a slide redoes.
+ */
+function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "incremental"): number {
   const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
   const windows = new Map<string, number[][]>();
+  const complexes = new Map<string, { complex: SlotComplex; slots: number[] }>();
   const since = new Map<string, number>();
+  let seq = 0;
   // Returns whether the event completed a window (and computed it, when `compute`).
   const place = (compute: boolean): boolean => {
     const event = events.next().value;
@@ -242,13 +251,24 @@ function recomputeFromScratch(w: Workload, seconds: number): number {
     const e = JSON.parse(event.line) as { key: string; value: number[] };
     let win = windows.get(e.key);
     if (!win) windows.set(e.key, (win = []));
-    win.push(e.value as number[]);
+    win.push(e.value);
     if (win.length > w.size) win.shift();
+    if (mode === "incremental") {
+      let held = complexes.get(e.key);
+      if (!held) complexes.set(e.key, (held = { complex: new SlotComplex(w.size, e.value.length), slots: [] }));
+      if (held.slots.length === w.size) held.complex.remove(held.slots.shift()!);
+      held.slots.push(held.complex.add(seq++, e.value, 0));
+    }
     const n = (since.get(e.key) ?? 0) + 1;
     since.set(e.key, n);
     if (win.length < w.size || n < w.slide) return false;
     since.set(e.key, 0);
-    if (compute) ripsPersistence(win, { maxDim: 1, collapse: true });
+    if (mode === "recompute" && compute) ripsPersistence(win, { maxDim: 1, collapse: true });
+    if (mode === "incremental") {
+      const { complex } = complexes.get(e.key)!;
+      complex.commit();
+      if (compute) complex.compute(null, 1, 2);
+    }
     return true;
   };
   // Untimed: fill every key's window first, as the pipeline's warm-up does.
