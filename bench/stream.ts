@@ -288,7 +288,8 @@ function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "increme
  * workloads before it left in this one's heap and allocator.
  */
 async function soakInFreshProcess(rate: number, seconds: number): Promise<{ rssStartMb: number; rssEndMb: number }> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--soak-child", `--soak-rate=${rate}`, `--soak-seconds=${seconds}`], {
+  // The main thread's young generation capped as docs/service.md (Memory) says to run the service.
+  const child = spawn(process.execPath, ["--min-semi-space-size=16", "--max-semi-space-size=16", fileURLToPath(import.meta.url), "--soak-child", `--soak-rate=${rate}`, `--soak-seconds=${seconds}`], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let output = "";
