@@ -81,10 +81,10 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** The shard in a worker thread (src/service/shard-worker.ts), for the other cores. */
 /** Young-generation cap of a shard worker's heap (three 16 MB semi-spaces' worth). */
 const WORKER_YOUNG_GENERATION_MB = 48;
 
+/** The shard in a worker thread (src/service/shard-worker.ts), for the other cores. */
 export class WorkerShard implements Shard {
   private readonly worker: Worker;
   private readonly pending: Pending[] = [];
