@@ -97,6 +97,14 @@ export function parseArgs(argv: string[], spec: CommandSpec): ParsedArgs {
   return { options, positionals, help };
 }
 
+/** `parseArgs`, except that `--help` prints the command's help and gives null: the command then exits 0. */
+export function parseOrHelp(argv: string[], spec: CommandSpec): ParsedArgs | null {
+  const args = parseArgs(argv, spec);
+  if (!args.help) return args;
+  process.stdout.write(formatHelp(spec));
+  return null;
+}
+
 export function formatHelp(spec: CommandSpec): string {
   const labels = spec.options.map((o) => `--${o.name}${o.value ? ` ${o.value}` : ""}`);
   labels.push("--help");

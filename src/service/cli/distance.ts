@@ -7,7 +7,7 @@
 import process from "node:process";
 import { DEFAULT_DIRECTIONS, diagramDistance, type DiagramMetric } from "../../tda/distance/index.ts";
 import type { Diagrams } from "../../tda/types.ts";
-import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
+import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { readDiagramFile } from "./input.ts";
 
 export const summary = "bottleneck, Wasserstein or sliced Wasserstein distance between two diagrams";
@@ -35,11 +35,8 @@ const spec: CommandSpec = {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, spec);
-  if (args.help) {
-    process.stdout.write(formatHelp(spec));
-    return 0;
-  }
+  const args = parseOrHelp(argv, spec);
+  if (args === null) return 0;
   if (args.positionals.length < 2) throw new UsageError("distance: needs two diagram files, A.json and B.json (see streaming-tda distance --help)");
   const metric = readChoice(args, spec, "metric", METRICS, "bottleneck");
   const dim = readInteger(args, spec, "dim", 0, 0, 1000);

@@ -5,7 +5,7 @@ import { chooseDimension } from "../../tda/embedding/false-nearest-neighbours.ts
 import { checkSeries } from "../../tda/embedding/series.ts";
 import { takensEmbedding } from "../../tda/embedding/takens.ts";
 import { TdaInputError } from "../../tda/types.ts";
-import { CliError, formatHelp, parseArgs, readInteger, UsageError, type CommandSpec } from "./args.ts";
+import { CliError, parseOrHelp, readInteger, UsageError, type CommandSpec } from "./args.ts";
 import { readText, requireFile } from "./input.ts";
 
 export const summary = "time-delay (Takens) embedding of a series into points, ready for `ph --format point-cloud`";
@@ -32,11 +32,8 @@ const spec: CommandSpec = {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, spec);
-  if (args.help) {
-    process.stdout.write(formatHelp(spec));
-    return 0;
-  }
+  const args = parseOrHelp(argv, spec);
+  if (args === null) return 0;
   const file = requireFile(args, spec);
   const auto = args.options.get("auto") === true;
   const given = {

@@ -5,7 +5,7 @@ import type { EntropyNormalization } from "../../tda/vectorize/entropy.ts";
 import type { Grid } from "../../tda/vectorize/grid.ts";
 import { checkGrid } from "../../tda/vectorize/grid.ts";
 import { constantWeight, linearRampWeight, type PersistenceWeight } from "../../tda/vectorize/persistence-image.ts";
-import { formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
+import { parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
 import { readDiagramFile, requireFile } from "./input.ts";
 
 export const summary = "vectorizations of a persistence diagram (Betti curves, landscapes, images, entropy, amplitudes) as JSON";
@@ -38,11 +38,8 @@ const spec: CommandSpec = {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, spec);
-  if (args.help) {
-    process.stdout.write(formatHelp(spec));
-    return 0;
-  }
+  const args = parseOrHelp(argv, spec);
+  if (args === null) return 0;
   const file = requireFile(args, spec);
   const diagrams = await readDiagramFile(file, "features");
   const grid = readGrid(args, spec, "grid") ?? gridFromData(diagrams, 100);

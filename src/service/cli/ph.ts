@@ -5,7 +5,7 @@ import { isPrime } from "../../tda/rips/modular.ts";
 import { assemblyWorker } from "../rips-threads.ts";
 import { readInput } from "./input.ts";
 import type { Diagrams } from "../../tda/types.ts";
-import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
+import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { formatCsv, formatJson, formatRipser, visibleIntervals } from "./output.ts";
 
 export const summary = "persistence barcodes of a point cloud or distance matrix (Ripser's formats and output)";
@@ -34,11 +34,8 @@ const spec: CommandSpec = {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, spec);
-  if (args.help) {
-    process.stdout.write(formatHelp(spec));
-    return 0;
-  }
+  const args = parseOrHelp(argv, spec);
+  if (args === null) return 0;
   const format = readChoice(args, spec, "format", INPUT_FORMATS, "lower-distance", resolveFormatName);
   const maxDim = readInteger(args, spec, "dim", 1, 0);
   const threshold = readNumber(args, spec, "threshold", 0, true);

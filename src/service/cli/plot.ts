@@ -3,7 +3,7 @@ import process from "node:process";
 import { plotBarcode } from "../../tda/plot/barcode.ts";
 import { plotBettiCurves, plotLandscape } from "../../tda/plot/curves.ts";
 import { plotDiagram } from "../../tda/plot/diagram.ts";
-import { CliError, formatHelp, parseArgs, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
+import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { gridFromData, readDimensions, readGrid } from "./features.ts";
 import { readDiagramFile, requireFile } from "./input.ts";
 
@@ -31,11 +31,8 @@ const spec: CommandSpec = {
 
 export async function run(argv: string[]): Promise<number> {
   // The conventional short form of --output.
-  const args = parseArgs(argv.map((a) => (a === "-o" ? "--output" : a.startsWith("-o") && !a.startsWith("--") ? `--output=${a.slice(2)}` : a)), spec);
-  if (args.help) {
-    process.stdout.write(formatHelp(spec));
-    return 0;
-  }
+  const args = parseOrHelp(argv.map((a) => (a === "-o" ? "--output" : a.startsWith("-o") && !a.startsWith("--") ? `--output=${a.slice(2)}` : a)), spec);
+  if (args === null) return 0;
   const file = requireFile(args, spec);
   const kind = readChoice(args, spec, "kind", KINDS, "diagram");
   const output = args.options.get("output");
