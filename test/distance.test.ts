@@ -248,6 +248,7 @@ describe("diagram distances against gudhi", { skip: expected === undefined ? "no
     it(`${pairName(k)} (${a.length} and ${b.length} intervals): bottleneck and Wasserstein agree`, () => {
       const bottleneck = bottleneckMatching(a, b);
       relativeClose(bottleneck.distance, fromOracle(expected![bottleneckAt]), 1e-9, "bottleneck");
+      assert.equal(bottleneckDistance(a, b), bottleneck.distance, "the distance without a matching is the same number");
       if (Number.isFinite(bottleneck.distance)) {
         assertMatchingCovers(bottleneck, a, b);
         assert.equal(Math.max(0, ...pairCosts(bottleneck, a, b, Infinity)), bottleneck.distance, "the matching attains the bottleneck distance");

@@ -11,7 +11,7 @@
  */
 import type { MatchedPair } from "./prepare.ts";
 
-/** Above this many table cells, the general matcher is used instead. */
+/** Above this many table cells, a matching is found by the general matcher instead (the distance alone needs one row). */
 export const LINE_TABLE_LIMIT = 1 << 22;
 
 /** True when all births in both lists are one and the same value. */
@@ -27,56 +27,67 @@ const FROM_B = 2;
 const PAIRED = 3;
 
 /**
- * Distance and matching for points (birth, death) all of one birth. Indices in the matching
- * are positions in the given arrays (-1 for the diagonal). Costs are computed exactly as the
- * general matcher computes them, so both give the same number.
+ * Distance, and with `withMatching` a matching, for points (birth, death) all of one birth.
+ * Indices in the matching are positions in the given arrays (-1 for the diagonal). Costs are
+ * computed exactly as the general matcher computes them, so both give the same number.
+ * Without the matching only one row of the table is kept: the stream's per-window distances
+ * need nothing else.
  */
 export function lineBottleneck(
   birthsA: Float64Array,
   deathsA: Float64Array,
   birthsB: Float64Array,
   deathsB: Float64Array,
+  withMatching = true,
 ): { distance: number; matching: MatchedPair[] } {
   const orderA = byDeath(deathsA);
   const orderB = byDeath(deathsB);
   const n = orderA.length;
   const m = orderB.length;
   const width = m + 1;
-  const choice = new Uint8Array((n + 1) * width);
-  let previous = new Float64Array(width);
-  let current = new Float64Array(width);
-  for (let j = 1; j <= m; j++) {
-    const b = orderB[j - 1];
-    previous[j] = Math.max(previous[j - 1], (deathsB[b] - birthsB[b]) / 2);
-    choice[j] = FROM_B;
+  // Deaths and half persistences of B in sorted order, read once per row.
+  const sortedB = new Float64Array(m);
+  const halfB = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    sortedB[j] = deathsB[orderB[j]];
+    halfB[j] = (deathsB[orderB[j]] - birthsB[orderB[j]]) / 2;
   }
+  const birthGap = n > 0 && m > 0 ? Math.abs(birthsA[0] - birthsB[0]) : 0;
+  const choice = withMatching ? new Uint8Array((n + 1) * width) : null;
+  // row[j] holds D[i−1][j] until overwritten with D[i][j]; `left` is D[i][j−1], `diagonal` D[i−1][j−1].
+  const row = new Float64Array(width);
+  for (let j = 1; j <= m; j++) row[j] = Math.max(row[j - 1], halfB[j - 1]);
+  if (choice) for (let j = 1; j <= m; j++) choice[j] = FROM_B;
   for (let i = 1; i <= n; i++) {
     const a = orderA[i - 1];
     const halfA = (deathsA[a] - birthsA[a]) / 2;
     const da = deathsA[a];
-    current[0] = Math.max(previous[0], halfA);
-    choice[i * width] = FROM_A;
+    let diagonal = row[0];
+    let left = (row[0] = Math.max(row[0], halfA));
+    if (choice) choice[i * width] = FROM_A;
     for (let j = 1; j <= m; j++) {
-      const b = orderB[j - 1];
-      let best = Math.max(previous[j], halfA);
+      const up = row[j];
+      let best = up > halfA ? up : halfA;
       let how = FROM_A;
-      const viaB = Math.max(current[j - 1], (deathsB[b] - birthsB[b]) / 2);
+      const hb = halfB[j - 1];
+      const viaB = left > hb ? left : hb;
       if (viaB < best) {
         best = viaB;
         how = FROM_B;
       }
-      const paired = Math.max(previous[j - 1], Math.max(Math.abs(birthsA[a] - birthsB[b]), Math.abs(da - deathsB[b])));
+      const gap = Math.max(birthGap, Math.abs(da - sortedB[j - 1]));
+      const paired = diagonal > gap ? diagonal : gap;
       if (paired < best) {
         best = paired;
         how = PAIRED;
       }
-      current[j] = best;
-      choice[i * width + j] = how;
+      diagonal = up;
+      left = row[j] = best;
+      if (choice) choice[i * width + j] = how;
     }
-    const swap = previous;
-    previous = current;
-    current = swap;
   }
+  const distance = row[m];
+  if (!choice) return { distance, matching: [] };
   const matching: MatchedPair[] = [];
   let i = n;
   let j = m;
@@ -86,7 +97,7 @@ export function lineBottleneck(
     else if (how === FROM_A) matching.push([orderA[--i], -1]);
     else matching.push([-1, orderB[--j]]);
   }
-  return { distance: previous[m], matching: matching.reverse() };
+  return { distance, matching: matching.reverse() };
 }
 
 function byDeath(deaths: Float64Array): Int32Array {

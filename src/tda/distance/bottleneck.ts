@@ -33,11 +33,16 @@ const CANDIDATES_TO_LIST = 64;
 const PIVOT_SAMPLES = 5;
 
 export function bottleneckDistance(a: readonly Interval[], b: readonly Interval[]): number {
-  return bottleneckMatching(a, b).distance;
+  return bottleneck(a, b, false).distance;
 }
 
 /** The bottleneck distance and a matching that attains it. */
 export function bottleneckMatching(a: readonly Interval[], b: readonly Interval[]): DistanceWithMatching {
+  return bottleneck(a, b, true);
+}
+
+/** Without `withMatching` the matching may be left out where finding the distance needs none. */
+function bottleneck(a: readonly Interval[], b: readonly Interval[], withMatching: boolean): DistanceWithMatching {
   const prepA = prepareDiagram(a, "first diagram");
   const prepB = prepareDiagram(b, "second diagram");
   if (essentialCountsDiffer(prepA, prepB)) return { distance: Infinity, matching: [] };
@@ -45,10 +50,10 @@ export function bottleneckMatching(a: readonly Interval[], b: readonly Interval[
   for (let k = 0; k < prepA.essentialBirths.length; k++) {
     essentialCost = Math.max(essentialCost, Math.abs(prepA.essentialBirths[k] - prepB.essentialBirths[k]));
   }
-  const finite = finiteBottleneck(prepA, prepB);
+  const finite = finiteBottleneck(prepA, prepB, withMatching);
   return {
     distance: Math.max(finite.distance, essentialCost),
-    matching: finite.matching.concat(essentialPairs(prepA, prepB)),
+    matching: withMatching ? finite.matching.concat(essentialPairs(prepA, prepB)) : [],
   };
 }
 
@@ -75,9 +80,10 @@ function sortByBirth(prep: PreparedDiagram): SortedPoints {
   return { x, y, original };
 }
 
-function finiteBottleneck(prepA: PreparedDiagram, prepB: PreparedDiagram): DistanceWithMatching {
-  if ((prepA.births.length + 1) * (prepB.births.length + 1) <= LINE_TABLE_LIMIT && onOneLine(prepA.births, prepB.births)) {
-    const { distance, matching } = lineBottleneck(prepA.births, prepA.deaths, prepB.births, prepB.deaths);
+function finiteBottleneck(prepA: PreparedDiagram, prepB: PreparedDiagram, withMatching: boolean): DistanceWithMatching {
+  const lineTable = withMatching ? (prepA.births.length + 1) * (prepB.births.length + 1) <= LINE_TABLE_LIMIT : true;
+  if (lineTable && onOneLine(prepA.births, prepB.births)) {
+    const { distance, matching } = lineBottleneck(prepA.births, prepA.deaths, prepB.births, prepB.deaths, withMatching);
     return {
       distance,
       matching: matching.map(([a, b]): MatchedPair => [a < 0 ? -1 : prepA.finiteIndex[a], b < 0 ? -1 : prepB.finiteIndex[b]]),
