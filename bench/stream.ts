@@ -10,14 +10,17 @@
  * events/s through POST /events from a client in another thread (with its latency, which at
  * saturation is the wait in the 2048-event queue), and, diagrams only on one thread, the
  * throughput of recomputing every window from scratch with ripsPersistence (edge collapse
- * on, as in the pipeline) beside that of the pipeline's incremental slot complex. Then RSS at the start and end of a 10-minute S2 soak at 70% of the S2 rate, in a
- * fresh process: means of readings every 5 s over the minute after a one-minute warm-up and
- * over the last minute (it prints RSS once a minute on stderr).
+ * on, as in the pipeline) beside that of the pipeline's incremental slot complex; and one
+ * window's diagrams timed against Debian's ripser (windowAgainstRipser). Then RSS at the
+ * start and end of a 10-minute S2 soak at 70% of the S2 rate, in a fresh process: means of
+ * readings every 5 s over the minute after a one-minute warm-up and over the last minute (it
+ * prints RSS once a minute on stderr).
  * --quick: about 20 s per workload and no soak. The last line is one JSON object.
  * For checking a change: --only=S1,S2 runs some workloads; --soak-seconds=N shortens the soak;
  * --soak-rate=N soaks at N events/s (with --only=soak, S2 is not measured first).
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,8 +32,11 @@ import { checkConfig, type PipelineConfig } from "../src/service/config.ts";
 import { createLogger } from "../src/service/logger.ts";
 import { PipelineMetrics } from "../src/service/metrics.ts";
 import { startPipeline, type RunningPipeline } from "../src/service/pipeline.ts";
+import { shardOf } from "../src/service/shard.ts";
 import { SlotComplex } from "../src/stream/slot-complex.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
+import type { Diagrams } from "../src/tda/types.ts";
+import { diagramKeys, multisetDifference, parseRipserOutput, pointCloudText, RIPSER } from "../test/helpers/ripser-oracle.ts";
 
 interface Workload {
   name: "S1" | "S2" | "S3";
@@ -48,6 +54,8 @@ const SOAK_WARMUP_S = 60;
 /** Latency is measured at this share of the saturated rate: a queue that keeps up. */
 const PACE = 0.7;
 const SEED = 1;
+/** Windows of each workload timed against the reference engine. */
+const WINDOWS_VS_RIPSER = 40;
 
 if (!isMainThread && (workerData as { role?: string })?.role === "http-client") {
   await httpClient(workerData as ClientOptions);
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
     const http = await overHttp(w, workers, t.warm, t.http, sat.eventsPerSecond);
     const recompute = diagramsOnly(w, t.recompute, "recompute");
     const incremental = diagramsOnly(w, t.recompute, "incremental");
+    const vsRipser = windowAgainstRipser(w);
     const row = {
       eventsPerSecond: round(sat.eventsPerSecond),
       p50Ms: paced.windows > 0 ? round(paced.p50Ms, 2) : null,
@@ -79,6 +88,8 @@ async function main(): Promise<void> {
       latencyWindows: paced.windows,
       recomputeEventsPerSecond: round(recompute),
       incrementalEventsPerSecond: round(incremental),
+      windowMs: vsRipser ? round(vsRipser.oursMs, 2) : null,
+      ripserWindowMs: vsRipser ? round(vsRipser.ripserMs, 2) : null,
       httpEventsPerSecond: round(http.eventsPerSecond),
       pacedEventsPerSecond: round(paced.eventsPerSecond),
       httpP50Ms: http.windows > 0 ? round(http.p50Ms, 2) : null,
@@ -90,6 +101,11 @@ async function main(): Promise<void> {
         `latency at ${row.pacedEventsPerSecond} events/s p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms; ` +
         `POST /events ${row.httpEventsPerSecond} events/s (p50 ${row.httpP50Ms} ms, p99 ${row.httpP99Ms} ms); ` +
         `diagrams only, 1 thread: recompute from scratch ${row.recomputeEventsPerSecond} events/s, incremental ${row.incrementalEventsPerSecond} events/s`,
+    );
+    console.log(
+      vsRipser
+        ? `${w.name} one window, diagrams only: ours ${row.windowMs} ms, ripser ${row.ripserWindowMs} ms (ours/ripser ${round(vsRipser.oursMs / vsRipser.ripserMs, 2)}), barcodes identical in ${vsRipser.identical} of ${vsRipser.windows}`
+        : `${w.name} one window against ripser: skipped, ${RIPSER} is not installed (apt-get install -y ripser)`,
     );
   }
   const soakSeconds = Number(option("soak-seconds") ?? 600);
@@ -160,6 +176,9 @@ async function measure(pipeline: RunningPipeline, warm: number, seconds: number,
     if (now !== last) steps.push([performance.now(), now]);
     last = now;
   }
+  // Late events are dead letters that cost nothing: a run with them would flatter the rate.
+  const late = pipeline.runner.counts().late;
+  if (late > 0) console.warn(`warning: ${late} events arrived late (out of order) in this run; its rate is not comparable`);
   const [t0, r0] = steps[0] ?? [0, 0];
   const [t1, r1] = steps.at(-1) ?? [1, 0];
   return {
@@ -208,18 +227,26 @@ async function overHttp(w: Workload, workers: number, warm: number, seconds: num
 
 /**
  * The client thread: POSTs JSON-lines batches of demo events until told to stop; on 429/503
- * it waits briefly and resends the same batch.
+ * it waits briefly and resends the same batch. Each connection sends its own share of the
+ * keys, so every key's events arrive in order: concurrent batches of all keys would overtake
+ * one another and a quarter of the events would be late (dead letters that cost nothing).
  */
 async function httpClient(options: ClientOptions): Promise<void> {
-  const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
   let stop = false;
   parentPort?.once("message", () => (stop = true));
-  const loop = async () => {
+  const loop = async (connection: number) => {
+    const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
+    const nextLine = (): string => {
+      for (;;) {
+        const { key, line } = events.next().value;
+        if (shardOf(key, options.concurrency) === connection) return line;
+      }
+    };
     let body: string | undefined;
     while (!stop) {
       if (body === undefined) {
         const lines: string[] = [];
-        for (let i = 0; i < options.batch; i++) lines.push(events.next().value.line);
+        for (let i = 0; i < options.batch; i++) lines.push(nextLine());
         body = lines.join("\n");
       }
       const res = await fetch(options.url, { method: "POST", body, headers: { "content-type": "application/x-ndjson" } });
@@ -228,9 +255,40 @@ async function httpClient(options: ClientOptions): Promise<void> {
       else await sleep(5);
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, loop));
+  await Promise.all(Array.from({ length: options.concurrency }, (_, connection) => loop(connection)));
   // Ends this thread only.
   process.exit(0);
+}
+
+/** A demo event with its key's sliding window; `window` is set when the event completes one. Broken events come with key null. */
+interface FedEvent {
+  key: string | null;
+  value: number[];
+  window: number[][] | null;
+}
+
+/** The demo events in order, each key's window slid along (size and slide of the workload). */
+function* demoWindows(w: Workload): Generator<FedEvent, never> {
+  const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
+  const windows = new Map<string, number[][]>();
+  const since = new Map<string, number>();
+  for (;;) {
+    const event = events.next().value;
+    if (event.broken !== null) {
+      yield { key: null, value: [], window: null };
+      continue;
+    }
+    const e = JSON.parse(event.line) as { key: string; value: number[] };
+    let win = windows.get(e.key);
+    if (!win) windows.set(e.key, (win = []));
+    win.push(e.value);
+    if (win.length > w.size) win.shift();
+    const n = (since.get(e.key) ?? 0) + 1;
+    since.set(e.key, n);
+    const complete = win.length === w.size && n >= w.slide;
+    if (complete) since.set(e.key, 0);
+    yield { key: e.key, value: e.value, window: complete ? win : null };
+  }
 }
 
 /**
@@ -239,40 +297,32 @@ async function httpClient(options: ClientOptions): Promise<void> {
  * pipeline does, so the two differ only in what a slide redoes.
  */
 function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "incremental"): number {
-  const events = endlessDemoEvents({ keys: KEYS, seed: SEED });
-  const windows = new Map<string, number[][]>();
+  const feed = demoWindows(w);
   const complexes = new Map<string, { complex: SlotComplex; slots: number[] }>();
-  const since = new Map<string, number>();
+  const keysWithWindows = new Set<string>();
   let seq = 0;
   // Returns whether the event completed a window (and computed it, when `compute`).
   const place = (compute: boolean): boolean => {
-    const event = events.next().value;
-    if (event.broken !== null) return false;
-    const e = JSON.parse(event.line) as { key: string; value: number[] };
-    let win = windows.get(e.key);
-    if (!win) windows.set(e.key, (win = []));
-    win.push(e.value);
-    if (win.length > w.size) win.shift();
+    const { key, value, window } = feed.next().value;
+    if (key === null) return false;
     if (mode === "incremental") {
-      let held = complexes.get(e.key);
-      if (!held) complexes.set(e.key, (held = { complex: new SlotComplex(w.size, e.value.length), slots: [] }));
+      let held = complexes.get(key);
+      if (!held) complexes.set(key, (held = { complex: new SlotComplex(w.size, value.length), slots: [] }));
       if (held.slots.length === w.size) held.complex.remove(held.slots.shift()!);
-      held.slots.push(held.complex.add(seq++, e.value, 0));
+      held.slots.push(held.complex.add(seq++, value, 0));
     }
-    const n = (since.get(e.key) ?? 0) + 1;
-    since.set(e.key, n);
-    if (win.length < w.size || n < w.slide) return false;
-    since.set(e.key, 0);
-    if (mode === "recompute" && compute) ripsPersistence(win, { maxDim: 1, collapse: true });
+    if (window === null) return false;
+    keysWithWindows.add(key);
+    if (mode === "recompute" && compute) ripsPersistence(window, { maxDim: 1, collapse: true });
     if (mode === "incremental") {
-      const { complex } = complexes.get(e.key)!;
+      const { complex } = complexes.get(key)!;
       complex.commit();
       if (compute) complex.compute(null, 1, 2);
     }
     return true;
   };
-  // Untimed: fill every key's window first, as the pipeline's warm-up does.
-  while (windows.size < KEYS || [...windows.values()].some((win) => win.length < w.size)) place(false);
+  // Untimed: every key's first window, as the pipeline's warm-up does.
+  while (keysWithWindows.size < KEYS) place(false);
   let consumed = 0;
   const start = performance.now();
   const until = start + seconds * 1000;
@@ -281,6 +331,58 @@ function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "increme
     consumed++;
   }
   return (consumed * 1000) / (performance.now() - start);
+}
+
+/**
+ * One window, diagrams only, ours against Debian's ripser: the workload's first windows of
+ * the demo data (H0 and H1 at the enclosing radius), ours by ripsPersistence from scratch as
+ * in the recompute figure, Ripser as a whole process on the window's points minus its run on
+ * 3 points; for each window the best of 3 runs, then the mean over windows. The barcodes are
+ * compared too. Null when ripser is not installed.
+ */
+function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: number; identical: number; windows: number } | null {
+  if (!existsSync(RIPSER)) return null;
+  const feed = demoWindows(w);
+  const windows: number[][][] = [];
+  while (windows.length < WINDOWS_VS_RIPSER) {
+    const { window } = feed.next().value;
+    if (window !== null) windows.push(window.slice());
+  }
+  const args = ["--format", "point-cloud", "--dim", "1"];
+  const ripserRun = (text: string): { ms: number; out: string } => {
+    const started = performance.now();
+    const out = execFileSync(RIPSER, args, { input: text, encoding: "utf8" });
+    return { ms: performance.now() - started, out };
+  };
+  const startup = pointCloudText([[0, 0, 0], [1, 0, 0], [0, 1, 0]]);
+  const startupMs = Math.min(...Array.from({ length: 10 }, () => ripserRun(startup).ms));
+  const best = (f: () => number) => Math.min(f(), f(), f());
+  let ours = 0;
+  let reference = 0;
+  let identical = 0;
+  for (const points of windows) ripsPersistence(points, { maxDim: 1, collapse: true });
+  for (const points of windows) {
+    let diagrams: Diagrams = [];
+    ours += best(() => {
+      const started = performance.now();
+      diagrams = ripsPersistence(points, { maxDim: 1, collapse: true }).diagrams;
+      return performance.now() - started;
+    });
+    const text = pointCloudText(points);
+    let out = "";
+    reference += best(() => {
+      const run = ripserRun(text);
+      out = run.out;
+      return run.ms - startupMs;
+    });
+    const reported = parseRipserOutput(out);
+    const same = [0, 1].every((dim) => {
+      const { onlyLeft, onlyRight } = multisetDifference(diagramKeys(diagrams, dim), diagramKeys(reported, dim));
+      return onlyLeft.length + onlyRight.length === 0;
+    });
+    if (same) identical++;
+  }
+  return { oursMs: ours / windows.length, ripserMs: reference / windows.length, identical, windows: windows.length };
 }
 
 /**
