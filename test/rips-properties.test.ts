@@ -187,9 +187,10 @@ describe("ripsPersistence: properties", () => {
     );
   });
 
-  it("persistenceAboveZero, given the distances and sorted edges a window keeps, gives ripsPersistence's H1 and up", () => {
+  it("persistenceAboveZero, given the distances and sorted edges a window keeps, gives ripsPersistence's H1 and up, whatever reach it is told to try first", () => {
+    const guesses = fc.option(fc.double({ min: 0, max: 8, noNaN: true }), { nil: undefined });
     fc.assert(
-      fc.property(cloud, fc.integer({ min: 1, max: 2 }), fc.double({ min: 0, max: 8, noNaN: true }), (points, maxDim, rawThreshold) => {
+      fc.property(cloud, fc.integer({ min: 1, max: 2 }), fc.double({ min: 0, max: 8, noNaN: true }), guesses, (points, maxDim, rawThreshold, reachGuess) => {
         const threshold = Math.fround(rawThreshold);
         const n = points.length;
         const lower = new Float32Array((n * (n - 1)) / 2);
@@ -198,7 +199,7 @@ describe("ripsPersistence: properties", () => {
         const sortedEdges = Array.from(lower.keys())
           .filter((e) => lower[e] <= threshold)
           .sort((a, b) => lower[a] - lower[b] || b - a);
-        const incremental = persistenceAboveZero(n, lower, threshold, sortedEdges, { maxDim });
+        const incremental = persistenceAboveZero(n, lower, threshold, sortedEdges, { maxDim, reachGuess });
         const whole = ripsPersistence(points, { maxDim, threshold }).diagrams;
         assert.deepEqual(incremental[0] ?? [], []);
         for (let dim = 1; dim <= maxDim; dim++) assert.deepEqual(exactKeys(incremental, dim), exactKeys(whole, dim), `H${dim}`);

@@ -49,6 +49,8 @@ export class SlotComplex {
   private readonly dirty: Uint8Array;
   /** Slots filled since the last commit: their new edges are to be merged. */
   private readonly fresh: Uint8Array;
+  /** Where H1 is expected to end, from the previous computation (tda/rips/h1-reach.ts, used for H1 alone); undefined before the first. */
+  private reachGuess: number | undefined;
 
   constructor(capacity: number, dimension: number) {
     if (capacity < 1 || capacity >= MAX_SLOTS) throw new RangeError(`slot complex: capacity ${capacity} must be in [1, ${MAX_SLOTS})`);
@@ -188,7 +190,8 @@ export class SlotComplex {
     }
     for (let c = 0; c < components; c++) h0.push([0, Infinity]);
     if (maxDim >= 1) {
-      const higher = persistenceAboveZero(n, lower, radius, edges.subarray(0, edgeCount), { maxDim, modulus, workspace: this.scratch.workspace });
+      const higher = persistenceAboveZero(n, lower, radius, edges.subarray(0, edgeCount), { maxDim, modulus, workspace: this.scratch.workspace, reachGuess: this.reachGuess });
+      this.reachGuess = REACH_MARGIN * lastDeath(higher[1] ?? []);
       for (let d = 1; d <= maxDim; d++) diagrams[d] = (higher[d] ?? []) as Interval[];
     }
     return { diagrams, threshold: radius };
@@ -207,6 +210,20 @@ export class SlotComplex {
     }
     return out.subarray(0, size);
   }
+}
+
+/**
+ * The next window's H1 is first computed up to this multiple of the previous window's last
+ * death. On the demo data 2% room leaves about one window in forty to be computed again up to
+ * the threshold; none leaves one in seven, and 5% costs more edges than it saves recomputing.
+ */
+const REACH_MARGIN = 1.02;
+
+/** The largest finite death, or 0. */
+function lastDeath(intervals: readonly Interval[]): number {
+  let last = 0;
+  for (const [, death] of intervals) if (death !== Infinity && death > last) last = death;
+  return last;
 }
 
 /** Buffers used only within one commit or compute call. */

@@ -3,6 +3,7 @@ import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
 import { collapseFiltration } from "./rips/edge-collapse.ts";
+import { edgesUpTo, lastUnfilledLength } from "./rips/h1-reach.ts";
 import { Workspace } from "./rips/workspace.ts";
 import { TdaInputError, type Interval, type PersistenceResult, type RipsInput, type RipsOptions } from "./types.ts";
 
@@ -74,18 +75,46 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
  * collapsed first unless `collapse` is false: windows of a stream sample shapes densely,
  * where that leaves a tenth of the edges. A caller computing window after window passes
  * the same `workspace` each time, and the working arrays are reused.
+ *
+ * With `maxDim` 1 and a `reachGuess` (a value below which the caller expects every H1
+ * class to die, such as the last death in its previous window), H1 is first computed only
+ * up to that value or the last unfilled edge, whichever is later, and kept when no class is
+ * alive there (rips/h1-reach.ts); otherwise up to the threshold. The result is the same.
  */
 export function persistenceAboveZero(
   n: number,
   lower: Float32Array,
   threshold: number,
   sortedEdges: ArrayLike<number>,
-  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace },
+  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace; reachGuess?: number },
 ): Interval[][] {
-  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace() } = options;
+  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace(), reachGuess } = options;
   checkOptions(maxDim, modulus);
   checkIndexRange(n, maxDim);
-  const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges, workspace);
+  const m = sortedEdges.length;
+  if (maxDim === 1 && reachGuess !== undefined) {
+    const reach = Math.max(reachGuess, lastUnfilledLength(n, lower, sortedEdges, m, workspace));
+    if (reach < threshold) {
+      const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, workspace);
+      if (intervals[1].every(([, death]) => death !== Infinity)) return intervals;
+    }
+  }
+  return reduceSortedEdges(n, lower, threshold, sortedEdges, m, maxDim, modulus, collapse, workspace);
+}
+
+/** Dimensions 1…maxDim from the first `count` sorted edges, which reach up to `threshold`. */
+function reduceSortedEdges(
+  n: number,
+  lower: Float32Array,
+  threshold: number,
+  sortedEdges: ArrayLike<number>,
+  count: number,
+  maxDim: number,
+  modulus: number,
+  collapse: boolean,
+  workspace: Workspace,
+): Interval[][] {
+  const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges, count, workspace);
   const f = collapse ? collapseFiltration(full, workspace) : full;
   const reducer = new RipsReducer(f, maxDim, modulus, false);
   reducer.run();
@@ -94,8 +123,7 @@ export function persistenceAboveZero(
 }
 
 /** Ranks straight from edges already in filtration order: no sort. Its arrays live in `workspace`. */
-function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, workspace: Workspace): Filtration {
-  const m = sortedEdges.length;
+function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, m: number, workspace: Workspace): Filtration {
   const values = workspace.float32("values", m);
   let distinct = 0;
   for (let k = 0; k < m; k++) {

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { persistenceAboveZero, ripsPersistence } from "../src/tda/index.ts";
+import { enclosingRadius, euclideanFloat32 } from "../src/tda/rips/filtration.ts";
+import { lastUnfilledLength } from "../src/tda/rips/h1-reach.ts";
+import { Workspace } from "../src/tda/rips/workspace.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
+import type { Interval } from "../src/tda/types.ts";
+
+/**
+ * H1 cut short (tda/rips/h1-reach.ts): the guess only decides how much work is done, never
+ * the intervals. A guess below the last death must be caught by the class still alive there;
+ * an edge closing a cycle after the guess must be caught by the unfilled-edge bound.
+ */
+
+interface Window {
+  n: number;
+  lower: Float32Array;
+  sortedEdges: number[];
+  radius: number;
+}
+
+function windowOf(points: number[][]): Window {
+  const n = points.length;
+  const flat = Float32Array.from(points.flat());
+  const lower = new Float32Array((n * (n - 1)) / 2);
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) lower[(i * (i - 1)) / 2 + j] = euclideanFloat32(flat, points[0].length, i, j);
+  const radius = enclosingRadius(n, lower);
+  const sortedEdges = Array.from(lower.keys())
+    .filter((e) => lower[e] <= radius)
+    .sort((a, b) => lower[a] - lower[b] || b - a);
+  return { n, lower, sortedEdges, radius };
+}
+
+function h1(w: Window, reachGuess?: number): Interval[] {
+  return persistenceAboveZero(w.n, w.lower, w.radius, w.sortedEdges, { maxDim: 1, reachGuess })[1];
+}
+
+const sorted = (intervals: Interval[]) => intervals.map(([b, d]) => `${b}:${d}`).sort();
+
+function loops(n: number, seed: number): number[][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: n }, (_, k) => {
+    const t = random() * 2 * Math.PI;
+    // Two loops of different sizes side by side: two classes, dying at different values.
+    const [r, x] = k % 3 === 0 ? [0.5, 3] : [1, 0];
+    return [x + r * Math.cos(t) + 0.08 * (random() - 0.5), r * Math.sin(t) + 0.08 * (random() - 0.5), 0.08 * (random() - 0.5)];
+  });
+}
+
+describe("H1 up to a guessed reach", () => {
+  it("the last unfilled edge of a square is a side: its diagonals have common neighbours", () => {
+    const w = windowOf([[0, 0], [1, 0], [1, 1], [0, 1]]);
+    assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, new Workspace()), 1);
+  });
+
+  it("gives the intervals of the whole filtration for every guess: none, 0, below, at and above each death, the radius", () => {
+    for (const seed of [1, 2, 3]) {
+      const points = loops(90, seed);
+      const w = windowOf(points);
+      const expected = sorted(ripsPersistence(points, { maxDim: 1 }).diagrams[1]);
+      const deaths = h1(w).map(([, d]) => d);
+      assert.ok(deaths.filter((d) => d > 0.5).length >= 2, `seed ${seed}: two lasting classes`);
+      const guesses = [0, w.radius, ...deaths.flatMap((d) => [d * 0.9, d, Math.fround(d * 1.02)])];
+      for (const guess of [undefined, ...guesses]) assert.deepEqual(sorted(h1(w, guess)), expected, `seed ${seed}, guess ${guess}`);
+    }
+  });
+
+  it("a guess of 0 still finds a cycle closed late: the bound moves up to the last unfilled edge", () => {
+    // A square's H1 is born at its last side; nothing is alive before.
+    const w = windowOf([[0, 0], [1, 0], [1, 1], [0, 1]]);
+    assert.deepEqual(h1(w, 0), [[1, Math.fround(Math.SQRT2)]]);
+  });
+});
