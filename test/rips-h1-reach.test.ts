@@ -51,7 +51,9 @@ function loops(n: number, seed: number): number[][] {
 describe("H1 up to a guessed reach", () => {
   it("the last unfilled edge of a square is a side: its diagonals have common neighbours", () => {
     const w = windowOf([[0, 0], [1, 0], [1, 1], [0, 1]]);
-    assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, new Workspace()), 1);
+    const last = (above: number) => lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, new Workspace());
+    assert.equal(last(0), 1);
+    assert.equal(last(1.2), 1.2);
   });
 
   it("gives the intervals of the whole filtration for every guess: none, 0, below, at and above each death, the radius", () => {

@@ -17,24 +17,36 @@ import { edgeTop } from "./filtration.ts";
 import type { Workspace } from "./workspace.ts";
 
 /**
- * The length of the last edge, in filtration order, that is not filled; 0 when every edge
- * is. `sortedEdges` lists edge indices of `lower` in filtration order (first `count`).
+ * The length of the last edge, in filtration order, that is not filled, when it is longer
+ * than `above`; otherwise `above`. `sortedEdges` lists, in filtration order, every edge of
+ * `lower` up to the length of its last one (as persistenceAboveZero takes them). The graph of
+ * all of them is read off the matrix; then edges leave it from the last, each tested against
+ * those before it, until one is unfilled or no longer than `above`.
  */
-export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, workspace: Workspace): number {
+export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number, workspace: Workspace): number {
+  if (count === 0 || lower[sortedEdges[count - 1]] <= above) return above;
   const words = (n + 31) >>> 5;
   const rows = workspace.int32("h1ReachRows", n * words).fill(0);
-  let last = 0;
-  for (let k = 0; k < count; k++) {
+  const longest = lower[sortedEdges[count - 1]];
+  for (let u = 1, e = 0; u < n; u++) {
+    for (let v = 0; v < u; v++, e++) {
+      if (lower[e] > longest) continue;
+      rows[u * words + (v >>> 5)] |= 1 << (v & 31);
+      rows[v * words + (u >>> 5)] |= 1 << (u & 31);
+    }
+  }
+  for (let k = count - 1; k >= 0; k--) {
     const e = sortedEdges[k];
+    if (lower[e] <= above) break;
     const u = edgeTop(e);
     const v = e - (u * (u - 1)) / 2;
+    rows[u * words + (v >>> 5)] &= ~(1 << (v & 31));
+    rows[v * words + (u >>> 5)] &= ~(1 << (u & 31));
     let shared = 0;
     for (let w = 0; w < words; w++) shared |= rows[u * words + w] & rows[v * words + w];
-    if (shared === 0) last = lower[e];
-    rows[u * words + (v >>> 5)] |= 1 << (v & 31);
-    rows[v * words + (u >>> 5)] |= 1 << (u & 31);
+    if (shared === 0) return lower[e];
   }
-  return last;
+  return above;
 }
 
 /** How many of the first `count` sorted edges are no longer than `value` (they come first). */
