@@ -93,7 +93,7 @@ export function persistenceAboveZero(
   checkIndexRange(n, maxDim);
   const m = sortedEdges.length;
   if (maxDim === 1 && reachGuess !== undefined) {
-    const reach = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess, workspace);
+    const reach = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess);
     if (reach < threshold) {
       const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, workspace);
       if (intervals[1].every(([, death]) => death !== Infinity)) return intervals;

@@ -14,39 +14,39 @@
  * longest edges have the most common neighbours to collapse and to reduce.
  */
 import { edgeTop } from "./filtration.ts";
-import type { Workspace } from "./workspace.ts";
 
 /**
- * The length of the last edge, in filtration order, that is not filled, when it is longer
- * than `above`; otherwise `above`. `sortedEdges` lists, in filtration order, every edge of
- * `lower` up to the length of its last one (as persistenceAboveZero takes them). The graph of
- * all of them is read off the matrix; then edges leave it from the last, each tested against
- * those before it, until one is unfilled or no longer than `above`.
+ * A length beyond which every edge is filled, at least `above`: the length of the last edge
+ * found unfilled, going back from the last edge of `sortedEdges` (filtration order, edge
+ * indices of `lower`) to the first no longer than `above`. An edge counts as filled when a
+ * vertex is strictly nearer both its ends than they are to each other; ties are not
+ * resolved, so an edge filled only through equal lengths counts as unfilled, which can only
+ * make the bound larger.
  */
-export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number, workspace: Workspace): number {
-  if (count === 0 || lower[sortedEdges[count - 1]] <= above) return above;
-  const words = (n + 31) >>> 5;
-  const rows = workspace.int32("h1ReachRows", n * words).fill(0);
-  const longest = lower[sortedEdges[count - 1]];
-  for (let u = 1, e = 0; u < n; u++) {
-    for (let v = 0; v < u; v++, e++) {
-      if (lower[e] > longest) continue;
-      rows[u * words + (v >>> 5)] |= 1 << (v & 31);
-      rows[v * words + (u >>> 5)] |= 1 << (u & 31);
-    }
-  }
+export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number): number {
   for (let k = count - 1; k >= 0; k--) {
     const e = sortedEdges[k];
-    if (lower[e] <= above) break;
+    const length = lower[e];
+    if (length <= above) break;
     const u = edgeTop(e);
     const v = e - (u * (u - 1)) / 2;
-    rows[u * words + (v >>> 5)] &= ~(1 << (v & 31));
-    rows[v * words + (u >>> 5)] &= ~(1 << (u & 31));
-    let shared = 0;
-    for (let w = 0; w < words; w++) shared |= rows[u * words + w] & rows[v * words + w];
-    if (shared === 0) return lower[e];
+    if (!nearerToBoth(n, lower, u, v, length)) return length;
   }
   return above;
+}
+
+/** Whether some vertex is at distance below `length` from both u and v (u > v). */
+function nearerToBoth(n: number, lower: Float32Array, u: number, v: number, length: number): boolean {
+  const rowU = (u * (u - 1)) / 2;
+  const rowV = (v * (v - 1)) / 2;
+  for (let w = 0; w < n; w++) {
+    if (w === u || w === v) continue;
+    const du = w < u ? lower[rowU + w] : lower[(w * (w - 1)) / 2 + u];
+    if (du >= length) continue;
+    const dv = w < v ? lower[rowV + w] : lower[(w * (w - 1)) / 2 + v];
+    if (dv < length) return true;
+  }
+  return false;
 }
 
 /** How many of the first `count` sorted edges are no longer than `value` (they come first). */
