@@ -108,11 +108,14 @@ export class SlotComplex {
     const { dirty, fresh, slotSeq, rowStart, distances } = this;
     // 1. Keep the edges whose endpoints were both untouched, in their order.
     let kept = 0;
-    const sorted = this.sorted;
-    const spare = this.scratch.spare;
+    const { sorted } = this;
+    const { spare, spareLength } = this.scratch;
     for (let k = 0; k < this.edgeCount; k++) {
       const packed = sorted[k];
-      if (dirty[packed >>> 16] === 0 && dirty[packed & 0xffff] === 0) spare[kept++] = packed;
+      if (dirty[packed >>> 16] === 0 && dirty[packed & 0xffff] === 0) {
+        spareLength[kept] = distances[edgeIndex(packed, rowStart)];
+        spare[kept++] = packed;
+      }
     }
     // 2. Distances and edges of the new points, to every live point (pairs of new points once).
     let added = 0;
@@ -128,13 +131,18 @@ export class SlotComplex {
       }
     }
     sortEdges(freshEdges, added, distances, rowStart, this.capacity, this.scratch.keys);
-    // 3. Merge the two sorted runs into `sorted`.
+    const freshLength = this.scratch.freshLength;
+    for (let b = 0; b < added; b++) freshLength[b] = distances[edgeIndex(freshEdges[b], rowStart)];
+    // 3. Merge the two sorted runs into `sorted`: shorter first, equal lengths by larger edge index.
     let a = 0;
     let b = 0;
     let out = 0;
     while (a < kept && b < added) {
-      if (edgeBefore(spare[a], freshEdges[b], distances, rowStart)) sorted[out++] = spare[a++];
-      else sorted[out++] = freshEdges[b++];
+      const la = spareLength[a];
+      const lb = freshLength[b];
+      if (la < lb || (la === lb && edgeIndex(spare[a], rowStart) > edgeIndex(freshEdges[b], rowStart))) {
+        sorted[out++] = spare[a++];
+      } else sorted[out++] = freshEdges[b++];
     }
     while (a < kept) sorted[out++] = spare[a++];
     while (b < added) sorted[out++] = freshEdges[b++];
@@ -229,7 +237,10 @@ function lastDeath(intervals: readonly Interval[]): number {
 /** Buffers used only within one commit or compute call. */
 interface Scratch {
   spare: Int32Array;
+  /** Lengths of the kept and the new edges, in their order: the merge reads them in sequence. */
+  spareLength: Float32Array;
   freshEdges: Int32Array;
+  freshLength: Float32Array;
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
   edges: Int32Array;
   parent: Int32Array;
@@ -250,7 +261,9 @@ function scratchFor(capacity: number): Scratch {
     const edges = (capacity * (capacity - 1)) / 2;
     scratch = {
       spare: new Int32Array(edges),
+      spareLength: new Float32Array(edges),
       freshEdges: new Int32Array(edges),
+      freshLength: new Float32Array(edges),
       edges: new Int32Array(edges),
       parent: new Int32Array(capacity),
       compactIndex: new Int32Array(capacity),
@@ -275,13 +288,9 @@ function find(parent: Int32Array, x: number): number {
   return x;
 }
 
-/** Filtration order: shorter first; equal lengths, larger edge index first. */
-function edgeBefore(p: number, q: number, distances: Float32Array, rowStart: Int32Array): boolean {
-  const ep = rowStart[p >>> 16] + (p & 0xffff);
-  const eq = rowStart[q >>> 16] + (q & 0xffff);
-  const dp = distances[ep];
-  const dq = distances[eq];
-  return dp < dq || (dp === dq && ep > eq);
+/** The index in the compressed lower triangle of a packed edge. */
+function edgeIndex(packed: number, rowStart: Int32Array): number {
+  return rowStart[packed >>> 16] + (packed & 0xffff);
 }
 
 /** Pair codes i·capacity + j must fit below this for the numeric sort keys to be exact. */
