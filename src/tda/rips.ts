@@ -125,6 +125,7 @@ function reduceSortedEdges(
 /** Ranks straight from edges already in filtration order: no sort. Its arrays live in `workspace`. */
 function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, m: number, workspace: Workspace): Filtration {
   const values = workspace.float32("values", m);
+  const ends = { top: workspace.int32("edgeTops", m), bottom: workspace.int32("edgeBottoms", m) };
   let distinct = 0;
   for (let k = 0; k < m; k++) {
     const d = lower[sortedEdges[k]];
@@ -145,6 +146,8 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
     }
     const i = edgeTop(e);
     const j = e - (i * (i - 1)) / 2;
+    ends.top[k] = i;
+    ends.bottom[k] = j;
     dense[i * n + j] = rank;
     dense[j * n + i] = rank;
     edges.push(e, rank);
@@ -159,6 +162,7 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
     neighbors: null,
     neighborRanks: null,
     edges,
+    edgeEnds: ends,
     valueRange: [distinct ? ranksOfValues[0] : 0, distinct ? ranksOfValues[distinct - 1] : 0],
   };
 }

@@ -14,7 +14,7 @@
  * domination test is a few word operations per candidate; at later times only the
  * neighbours missing from it are looked up in the rank matrix.
  */
-import { edgeTop, type Filtration } from "./filtration.ts";
+import { edgeTop, type EdgeEnds, type Filtration } from "./filtration.ts";
 import { SimplexList } from "./simplex-list.ts";
 import { Workspace } from "./workspace.ts";
 
@@ -28,19 +28,19 @@ const NEVER = 0x7fffffff;
  */
 export function collapseFiltration(f: Filtration, workspace = new Workspace()): Filtration {
   if (!f.dense) throw new Error("edge collapse needs the rank matrix");
-  const edges = collapseEdges(f.n, f.dense, f.infinite, f.edges, workspace);
-  return { ...f, edges, offsets: null, neighbors: null, neighborRanks: null };
+  const edges = collapseEdges(f.n, f.dense, f.infinite, f.edges, workspace, f.edgeEnds);
+  return { ...f, edges, edgeEnds: undefined, offsets: null, neighbors: null, neighborRanks: null };
 }
 
 /**
  * Collapses the edges of a flag filtration. `ranks` is the n×n symmetric rank matrix
  * (`infinite` where there is no edge; the diagonal is ignored) and is modified: moved edges
  * get their new rank and removed ones `infinite`. `edges` lists the edges in filtration
- * order (rank ascending). Returns the surviving edges in filtration order (rank ascending,
- * then index descending).
+ * order (rank ascending), with their endpoints in `ends` when the caller has them. Returns the
+ * surviving edges in filtration order (rank ascending, then index descending).
  */
-export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace()): SimplexList {
-  const graph = new CollapseGraph(n, ranks, edges, workspace);
+export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace(), ends?: EdgeEnds): SimplexList {
+  const graph = new CollapseGraph(n, ranks, edges, workspace, ends);
   const { top, bottom, common, laterTime, laterVertex } = graph;
   /** Edges kept at the rank being visited: they leave `present` once the visit passes below it. */
   const keptHere = workspace.int32("collapseKeptHere", edges.size);
@@ -119,19 +119,22 @@ class CollapseGraph {
   readonly laterTime: Int32Array;
   readonly laterVertex: Int32Array;
 
-  constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace) {
+  constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined) {
     this.n = n;
     this.ranks = ranks;
     const words = (this.words = (n + 31) >>> 5);
     this.present = workspace.int32("collapsePresent", n * words).fill(0);
-    this.top = workspace.int32("collapseTop", edges.size);
-    this.bottom = workspace.int32("collapseBottom", edges.size);
+    this.top = ends?.top ?? workspace.int32("collapseTop", edges.size);
+    this.bottom = ends?.bottom ?? workspace.int32("collapseBottom", edges.size);
     for (let k = 0; k < edges.size; k++) {
-      const e = edges.indices[k];
-      const u = edgeTop(e);
-      const v = e - (u * (u - 1)) / 2;
-      this.top[k] = u;
-      this.bottom[k] = v;
+      if (ends === undefined) {
+        const e = edges.indices[k];
+        const top = edgeTop(e);
+        this.top[k] = top;
+        this.bottom[k] = e - (top * (top - 1)) / 2;
+      }
+      const u = this.top[k];
+      const v = this.bottom[k];
       this.present[u * words + (v >>> 5)] |= 1 << (v & 31);
       this.present[v * words + (u >>> 5)] |= 1 << (u & 31);
     }

@@ -22,8 +22,15 @@ export interface Filtration {
   neighborRanks: Int32Array | null;
   /** Edges within the threshold in filtration order: rank ascending, then index descending. */
   edges: SimplexList;
+  /** Endpoints of `edges` (larger vertex in `top`), when the builder had them: spares decoding them again. */
+  edgeEnds?: EdgeEnds;
   /** Smallest and largest distance in the input, as Ripser reports them. */
   valueRange: [number, number];
+}
+
+export interface EdgeEnds {
+  top: Int32Array;
+  bottom: Int32Array;
 }
 
 /** The larger vertex of edge `e` = i(i-1)/2 + j, i > j. */
