@@ -222,8 +222,8 @@ export class SlotComplex {
 
 /**
  * The next window's H1 is first computed up to this multiple of the previous window's last
- * death. On the demo data 2% room leaves about one window in forty to be computed again up to
- * the threshold; none leaves one in seven, and 5% costs more edges than it saves recomputing.
+ * death. On the demo data 2% room leaves about one window in forty to be computed a second
+ * time; none leaves one in seven, and 5% costs more edges than it saves recomputing.
  */
 const REACH_MARGIN = 1.02;
 

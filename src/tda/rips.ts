@@ -79,7 +79,8 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
  * With `maxDim` 1 and a `reachGuess` (a value below which the caller expects every H1
  * class to die, such as the last death in its previous window), H1 is first computed only
  * up to that value or the last unfilled edge, whichever is later, and kept when no class is
- * alive there (rips/h1-reach.ts); otherwise up to the threshold. The result is the same.
+ * alive there (rips/h1-reach.ts); otherwise halfway to the threshold, then up to it. The
+ * result is the same.
  */
 export function persistenceAboveZero(
   n: number,
@@ -93,8 +94,10 @@ export function persistenceAboveZero(
   checkIndexRange(n, maxDim);
   const m = sortedEdges.length;
   if (maxDim === 1 && reachGuess !== undefined) {
-    const reach = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess);
-    if (reach < threshold) {
+    // The guess, then halfway from it to the threshold: a class outliving the guess usually dies soon after.
+    const first = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess);
+    for (const reach of [first, (first + threshold) / 2]) {
+      if (reach >= threshold) break;
       const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, workspace);
       if (intervals[1].every(([, death]) => death !== Infinity)) return intervals;
     }
