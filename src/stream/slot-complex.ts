@@ -186,6 +186,8 @@ export class SlotComplex {
       const length = distances[rowStart[i] + j];
       if (length > radius) break;
       edges[edgeCount++] = full ? rowStart[i] + j : compactEdge(compactIndex[i], compactIndex[j]);
+      // Once the forest is a tree, the rest of the edges only go to the reduction.
+      if (components === 1) continue;
       const ri = find(parent, i);
       const rj = find(parent, j);
       if (ri !== rj) {
