@@ -24,29 +24,28 @@ import { edgeTop } from "./filtration.ts";
  * make the bound larger.
  */
 export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number): number {
+  // The vertex that filled the last edge is tried first: long edges share central vertices.
+  let hint = 0;
   for (let k = count - 1; k >= 0; k--) {
     const e = sortedEdges[k];
     const length = lower[e];
     if (length <= above) break;
     const u = edgeTop(e);
     const v = e - (u * (u - 1)) / 2;
-    if (!nearerToBoth(n, lower, u, v, length)) return length;
+    if (nearerToBoth(lower, u, v, hint, length)) continue;
+    hint = -1;
+    for (let w = 0; w < n && hint < 0; w++) if (nearerToBoth(lower, u, v, w, length)) hint = w;
+    if (hint < 0) return length;
   }
   return above;
 }
 
-/** Whether some vertex is at distance below `length` from both u and v (u > v). */
-function nearerToBoth(n: number, lower: Float32Array, u: number, v: number, length: number): boolean {
-  const rowU = (u * (u - 1)) / 2;
-  const rowV = (v * (v - 1)) / 2;
-  for (let w = 0; w < n; w++) {
-    if (w === u || w === v) continue;
-    const du = w < u ? lower[rowU + w] : lower[(w * (w - 1)) / 2 + u];
-    if (du >= length) continue;
-    const dv = w < v ? lower[rowV + w] : lower[(w * (w - 1)) / 2 + v];
-    if (dv < length) return true;
-  }
-  return false;
+/** Whether w is another vertex than u and v (u > v) at distance below `length` from both. */
+function nearerToBoth(lower: Float32Array, u: number, v: number, w: number, length: number): boolean {
+  if (w === u || w === v) return false;
+  const du = w < u ? lower[(u * (u - 1)) / 2 + w] : lower[(w * (w - 1)) / 2 + u];
+  if (du >= length) return false;
+  return (w < v ? lower[(v * (v - 1)) / 2 + w] : lower[(w * (w - 1)) / 2 + v]) < length;
 }
 
 /** How many of the first `count` sorted edges are no longer than `value` (they come first). */
