@@ -1,4 +1,4 @@
-import { buildFiltration, edgeTop, type Filtration } from "./rips/filtration.ts";
+import { buildFiltration, type Filtration } from "./rips/filtration.ts";
 import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
@@ -128,6 +128,7 @@ function reduceSortedEdges(
 /** Ranks straight from edges already in filtration order: no sort. Its arrays live in `workspace`. */
 function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, m: number, workspace: Workspace): Filtration {
   const values = workspace.float32("values", m);
+  const tops = workspace.edgeTops(n);
   const ends = { top: workspace.int32("edgeTops", m), bottom: workspace.int32("edgeBottoms", m) };
   let distinct = 0;
   for (let k = 0; k < m; k++) {
@@ -147,7 +148,7 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
       rank++;
       last = d;
     }
-    const i = edgeTop(e);
+    const i = tops[e];
     const j = e - (i * (i - 1)) / 2;
     ends.top[k] = i;
     ends.bottom[k] = j;

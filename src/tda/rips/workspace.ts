@@ -9,6 +9,8 @@ type TypedArray = Int32Array | Float32Array | Float64Array;
 
 export class Workspace {
   private readonly buffers = new Map<string, TypedArray>();
+  /** The larger vertex of each edge index below its length (see edgeTops). */
+  private tops = new Int32Array(0);
 
   /** `length` Int32 entries under `name`, contents left over (zero them if needed). */
   int32(name: string, length: number): Int32Array {
@@ -21,6 +23,20 @@ export class Workspace {
 
   float64(name: string, length: number): Float64Array {
     return this.take(name, length, Float64Array);
+  }
+
+  /**
+   * For each edge index e = i(i−1)/2 + j (i > j) of n points, i: a lookup instead of the
+   * square root that decodes it. An edge's index does not depend on n, so the table for the
+   * largest n asked for serves every smaller one.
+   */
+  edgeTops(n: number): Int32Array {
+    const size = (n * (n - 1)) / 2;
+    if (this.tops.length < size) {
+      this.tops = new Int32Array(size);
+      for (let i = 1, e = 0; i < n; i++) for (let j = 0; j < i; j++) this.tops[e++] = i;
+    }
+    return this.tops;
   }
 
   private take<T extends TypedArray>(name: string, length: number, make: new (length: number) => T): T {
