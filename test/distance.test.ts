@@ -15,6 +15,7 @@ import {
   type DistanceWithMatching,
 } from "../src/tda/distance/index.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
+import { sortedMatchingBound } from "../src/tda/distance/bottleneck-line.ts";
 import { TdaInputError, type Interval } from "../src/tda/types.ts";
 
 const oracle = String.raw`
@@ -291,6 +292,31 @@ describe("Wasserstein on tiny diagrams against gudhi on scaled copies", { skip: 
       const total = pairCosts(result, a, b, 2).reduce((s, c) => s + c ** 3, 0) ** (1 / 3);
       relativeClose(total, result.distance, 1e-9, "the matching's cost");
     });
+  });
+});
+
+describe("the sorted-matching bound for diagrams of one birth", () => {
+  const sortedByDeath = (d: Interval[]) => [...d].sort((p, q) => p[1] - q[1]);
+  it("is never below the bottleneck distance, and is the distance of pairing in order", () => {
+    for (let k = 0; k < 40; k++) {
+      const shape = k % 2 === 0 ? "born-at-zero" : "one-birth-ties";
+      const essential = k % 3 === 0 ? 1 : 0;
+      // One birth on both sides: the essential classes are born with the rest.
+      const a = sortedByDeath(randomDiagram(500 + k, 5 + ((k * 7) % 60), shape).concat(Array(essential).fill([shape === "born-at-zero" ? 0 : 1.5, Infinity])));
+      const b = sortedByDeath(randomDiagram(600 + k, 5 + ((k * 11) % 60), shape).concat(Array(essential).fill([shape === "born-at-zero" ? 0 : 1.5, Infinity])));
+      const bound = sortedMatchingBound(a, b);
+      assert.ok(Number.isFinite(bound), `pair ${k}: the bound applies`);
+      assert.ok(bound >= bottleneckDistance(a, b), `pair ${k}: bound ${bound} ≥ distance ${bottleneckDistance(a, b)}`);
+    }
+    assert.equal(sortedMatchingBound([[0, 1], [0, 3]], [[0, 1.5], [0, 3.25]]), 0.5);
+    assert.equal(sortedMatchingBound([[0, 1], [0, 3]], [[0, 3.25]]), 0.5, "the shortest of A goes to the diagonal at half its length");
+    assert.equal(sortedMatchingBound([[0, 2], [0, Infinity]], [[0, 2], [0, Infinity]]), 0);
+  });
+  it("does not apply (Infinity) to other diagrams: births differ, deaths out of order, essential counts differ", () => {
+    assert.equal(sortedMatchingBound([[0, 1], [0.5, 2]], [[0, 1]]), Infinity);
+    assert.equal(sortedMatchingBound([[0, 2], [0, 1]], [[0, 1]]), Infinity);
+    assert.equal(sortedMatchingBound([[0, 1], [0, Infinity]], [[0, 1]]), Infinity);
+    assert.equal(sortedMatchingBound([[0, 1]], [[1, 2]]), Infinity);
   });
 });
 

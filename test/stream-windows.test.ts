@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { StreamProcessor } from "../src/stream/processor.ts";
 import { maxminLandmarks } from "../src/tda/landmarks.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
-import { diagramsToJson } from "../src/tda/diagram-json.ts";
+import { diagramsFromJson, diagramsToJson } from "../src/tda/diagram-json.ts";
+import { bottleneckDistance } from "../src/tda/distance/bottleneck.ts";
 import type { DeadLetter, KeyState, OutputRecord, StreamConfig, WindowResult } from "../src/stream/types.ts";
 
 function feed(processor: StreamProcessor, events: Array<[key: string, ts: number, value: number[]]>): OutputRecord[] {
@@ -200,4 +201,34 @@ test("time windows keep at most maxRawPointsPerWindow points, thinning instead o
   assert.equal(ws[0].firstSeq, 0);
   assert.equal(ws[0].lastSeq, 99);
   counts(processor);
+});
+
+test("distance and referenceDistance are the largest per-dimension bottleneck distances, H0 included", () => {
+  // Noisy loops that grow and shrink: H0 and H1 both move, and either can be the larger.
+  const processor = new StreamProcessor({ scales: [{ size: 40, slide: 5 }], maxDim: 1 });
+  let state = 7;
+  const uniform = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const events: Array<[string, number, number[]]> = Array.from({ length: 400 }, (_, i) => {
+    const radius = 1 + 0.5 * Math.sin(i / 40) + (i > 200 ? 0.3 * uniform() : 0);
+    const t = uniform() * 2 * Math.PI;
+    return ["k", i * 10, [radius * Math.cos(t) + 0.1 * uniform(), radius * Math.sin(t) + 0.1 * uniform()]];
+  });
+  const results = windows(feed(processor, events));
+  const byLastSeq = new Map(results.map((w) => [w.lastSeq, w]));
+  const exact = (a: WindowResult, b: WindowResult) => {
+    const x = diagramsFromJson(a.diagrams);
+    const y = diagramsFromJson(b.diagrams);
+    return Math.max(bottleneckDistance(x[0], y[0]), bottleneckDistance(x[1], y[1]));
+  };
+  let h0Larger = 0;
+  for (let k = 1; k < results.length; k++) {
+    assert.equal(results[k].distance, exact(results[k - 1], results[k]), `window ${results[k].id}`);
+    const x = diagramsFromJson(results[k - 1].diagrams);
+    const y = diagramsFromJson(results[k].diagrams);
+    if (bottleneckDistance(x[0], y[0]) > bottleneckDistance(x[1], y[1])) h0Larger++;
+    // The reference is the latest earlier window sharing no point: 40 points back, 8 slides.
+    const reference = byLastSeq.get(results[k].firstSeq - 1);
+    if (reference) assert.equal(results[k].referenceDistance, exact(reference, results[k]), `reference of ${results[k].id}`);
+  }
+  assert.ok(h0Larger > 0 && h0Larger < results.length - 1, `H0 the larger in ${h0Larger} of ${results.length - 1}: both cases exercised`);
 });

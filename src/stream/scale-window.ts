@@ -10,6 +10,7 @@
  */
 import { maxminLandmarks } from "../tda/landmarks.ts";
 import { bottleneckDistance } from "../tda/distance/bottleneck.ts";
+import { sortedMatchingBound } from "../tda/distance/bottleneck-line.ts";
 import { diagramsFromJson, diagramsToJson } from "../tda/diagram-json.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 import type { CountsBook } from "./counts.ts";
@@ -242,11 +243,19 @@ function firstWindowStart(ts: number, duration: number, slide: number): number {
   return (Math.floor((ts - duration) / slide) + 1) * slide;
 }
 
-/** Bottleneck distance over all dimensions: the largest of the per-dimension distances. */
+/**
+ * Bottleneck distance over all dimensions: the largest of the per-dimension distances. From
+ * the highest dimension down, so that H0 (two large diagrams on one line) is often skipped:
+ * when a matching in sorted order already costs no more than the largest so far, its exact
+ * distance cannot change the answer.
+ */
 function diagramDistance(a: Diagrams, b: Diagrams): number {
   let distance = 0;
-  const dims = Math.max(a.length, b.length);
-  for (let d = 0; d < dims; d++) distance = Math.max(distance, bottleneckDistance(a[d] ?? [], b[d] ?? []));
+  for (let d = Math.max(a.length, b.length) - 1; d >= 0; d--) {
+    const x = a[d] ?? [];
+    const y = b[d] ?? [];
+    if (sortedMatchingBound(x, y) > distance) distance = Math.max(distance, bottleneckDistance(x, y));
+  }
   return distance;
 }
 

@@ -9,6 +9,7 @@
  * the first i points of A and the first j of B, is the best of sending A's i-th to the
  * diagonal, B's j-th to the diagonal, or pairing the two. O(|A|·|B|) time, no search.
  */
+import type { Interval } from "../types.ts";
 import type { MatchedPair } from "./prepare.ts";
 
 /** Above this many table cells, a matching is found by the general matcher instead (the distance alone needs one row). */
@@ -104,4 +105,39 @@ function byDeath(deaths: Float64Array): Int32Array {
   const order = new Int32Array(deaths.length);
   for (let k = 0; k < order.length; k++) order[k] = k;
   return order.sort((p, q) => deaths[p] - deaths[q]);
+}
+
+/**
+ * An upper bound of the bottleneck distance between diagrams whose intervals all have one
+ * birth and are listed by death ascending (as Rips H0 diagrams are once sorted): the cost of
+ * one matching, the longest of each paired with the longest of the other and so on down, the
+ * rest sent to the diagonal. Infinity when the diagrams are not of that kind or their
+ * essential classes differ in number. O(n + m), no allocation: a caller that wants only the
+ * largest distance over several dimensions can skip an H0 distance this bound shows cannot
+ * be the largest.
+ */
+export function sortedMatchingBound(a: readonly Interval[], b: readonly Interval[]): number {
+  const birth = a.length > 0 ? a[0][0] : b.length > 0 ? b[0][0] : 0;
+  const finiteA = finitePrefix(a, birth);
+  const finiteB = finitePrefix(b, birth);
+  if (finiteA < 0 || finiteB < 0 || a.length - finiteA !== b.length - finiteB) return Infinity;
+  let bound = 0;
+  let i = finiteA - 1;
+  let j = finiteB - 1;
+  for (; i >= 0 && j >= 0; i--, j--) bound = Math.max(bound, Math.abs(a[i][1] - b[j][1]));
+  for (; i >= 0; i--) bound = Math.max(bound, (a[i][1] - birth) / 2);
+  for (; j >= 0; j--) bound = Math.max(bound, (b[j][1] - birth) / 2);
+  return bound;
+}
+
+/** How many finite intervals lead the list, all born at `birth` with deaths ascending and the rest essential; -1 otherwise. */
+function finitePrefix(intervals: readonly Interval[], birth: number): number {
+  let finite = 0;
+  let last = -Infinity;
+  for (const [b, d] of intervals) {
+    if (b !== birth || d < last || Number.isNaN(d)) return -1;
+    if (d !== Infinity) finite++;
+    last = d;
+  }
+  return finite;
 }
