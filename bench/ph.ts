@@ -19,7 +19,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { diagramsFromJson, type Diagrams } from "../src/tda/index.ts";
-import { diagramKeys, multisetDifference, parseRipserOutput, pointCloudText, randomCloud, RIPSER, seededRandom } from "../test/helpers/ripser-oracle.ts";
+import { compareBarcodes, parseRipserOutput, pointCloudText, randomCloud, RIPSER, seededRandom } from "../test/helpers/ripser-oracle.ts";
 import { alternateMeasured, GNU_TIME, median, repeatMeasured, runMeasured, summarizeRuns, type ProcessRun, type RepeatPolicy } from "./lib/measure.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -76,16 +76,6 @@ function cliWorks(probeFile: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Barcodes equal as multisets per dimension at 6 significant digits; otherwise how many intervals differ. */
-function compareBarcodes(ours: Diagrams, reference: Diagrams, maxDim: number): { identical: boolean; detail: string } {
-  const differences: string[] = [];
-  for (let dim = 0; dim <= maxDim; dim++) {
-    const { onlyLeft, onlyRight } = multisetDifference(diagramKeys(ours, dim), diagramKeys(reference, dim));
-    if (onlyLeft.length + onlyRight.length > 0) differences.push(`H${dim}: ${onlyLeft.length} only ours, ${onlyRight.length} only ripser`);
-  }
-  return { identical: differences.length === 0, detail: differences.join("; ") };
 }
 
 function uptimeLine(): string {

@@ -19,7 +19,7 @@
  * For checking a change: --only=S1,S2 runs some workloads; --soak-seconds=N shortens the soak;
  * --soak-rate=N soaks at N events/s (with --only=soak, S2 is not measured first).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -36,7 +36,8 @@ import { shardOf } from "../src/service/shard.ts";
 import { SlotComplex } from "../src/stream/slot-complex.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
 import type { Diagrams } from "../src/tda/types.ts";
-import { diagramKeys, multisetDifference, parseRipserOutput, pointCloudText, RIPSER } from "../test/helpers/ripser-oracle.ts";
+import { compareBarcodes, parseRipserOutput, pointCloudText, RIPSER } from "../test/helpers/ripser-oracle.ts";
+import { GNU_TIME, runMeasured } from "./lib/measure.ts";
 
 interface Workload {
   name: "S1" | "S2" | "S3";
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     console.log(
       vsRipser
         ? `${w.name} one window, diagrams only: ours ${row.windowMs} ms, ripser ${row.ripserWindowMs} ms (ours/ripser ${round(vsRipser.oursMs / vsRipser.ripserMs, 2)}), barcodes identical in ${vsRipser.identical} of ${vsRipser.windows}`
-        : `${w.name} one window against ripser: skipped, ${RIPSER} is not installed (apt-get install -y ripser)`,
+        : `${w.name} one window against ripser: skipped, ${RIPSER} or ${GNU_TIME} is not installed (apt-get install -y ripser time)`,
     );
   }
   const soakSeconds = Number(option("soak-seconds") ?? 600);
@@ -338,10 +339,10 @@ function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "increme
  * the demo data (H0 and H1 at the enclosing radius), ours by ripsPersistence from scratch as
  * in the recompute figure, Ripser as a whole process on the window's points minus its run on
  * 3 points; for each window the best of 3 runs, then the mean over windows. The barcodes are
- * compared too. Null when ripser is not installed.
+ * compared too. Null when ripser or GNU time (which times it, as in bench:ph) is not installed.
  */
 function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: number; identical: number; windows: number } | null {
-  if (!existsSync(RIPSER)) return null;
+  if (!existsSync(RIPSER) || !existsSync(GNU_TIME)) return null;
   const feed = demoWindows(w);
   const windows: number[][][] = [];
   while (windows.length < WINDOWS_VS_RIPSER) {
@@ -350,9 +351,8 @@ function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: number; i
   }
   const args = ["--format", "point-cloud", "--dim", "1"];
   const ripserRun = (text: string): { ms: number; out: string } => {
-    const started = performance.now();
-    const out = execFileSync(RIPSER, args, { input: text, encoding: "utf8" });
-    return { ms: performance.now() - started, out };
+    const run = runMeasured(RIPSER, args, text);
+    return { ms: run.seconds * 1000, out: run.stdout };
   };
   const startup = pointCloudText([[0, 0, 0], [1, 0, 0], [0, 1, 0]]);
   const startupMs = Math.min(...Array.from({ length: 10 }, () => ripserRun(startup).ms));
@@ -375,12 +375,7 @@ function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: number; i
       out = run.out;
       return run.ms - startupMs;
     });
-    const reported = parseRipserOutput(out);
-    const same = [0, 1].every((dim) => {
-      const { onlyLeft, onlyRight } = multisetDifference(diagramKeys(diagrams, dim), diagramKeys(reported, dim));
-      return onlyLeft.length + onlyRight.length === 0;
-    });
-    if (same) identical++;
+    if (compareBarcodes(diagrams, parseRipserOutput(out), 1).identical) identical++;
   }
   return { oursMs: ours / windows.length, ripserMs: reference / windows.length, identical, windows: windows.length };
 }

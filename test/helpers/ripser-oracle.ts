@@ -64,6 +64,16 @@ export function assertSameBarcodes(ours: Diagrams, reference: Diagrams, maxDim: 
   }
 }
 
+/** Barcodes equal as multisets per dimension at 6 significant digits; otherwise how many intervals differ. */
+export function compareBarcodes(ours: Diagrams, reference: Diagrams, maxDim: number): { identical: boolean; detail: string } {
+  const differences: string[] = [];
+  for (let dim = 0; dim <= maxDim; dim++) {
+    const { onlyLeft, onlyRight } = multisetDifference(diagramKeys(ours, dim), diagramKeys(reference, dim));
+    if (onlyLeft.length + onlyRight.length > 0) differences.push(`H${dim}: ${onlyLeft.length} only ours, ${onlyRight.length} only ripser`);
+  }
+  return { identical: differences.length === 0, detail: differences.join("; ") };
+}
+
 export function multisetDifference(left: string[], right: string[]): { onlyLeft: string[]; onlyRight: string[] } {
   const counts = new Map<string, number>();
   for (const key of left) counts.set(key, (counts.get(key) ?? 0) + 1);
