@@ -129,7 +129,7 @@ function reduceSortedEdges(
 function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, m: number, workspace: Workspace): Filtration {
   const values = workspace.float32("values", m);
   const tops = workspace.edgeTops(n);
-  const ends = { top: workspace.int32("edgeTops", m), bottom: workspace.int32("edgeBottoms", m) };
+  const ends = { top: workspace.int32("endsTop", m), bottom: workspace.int32("endsBottom", m) };
   let distinct = 0;
   for (let k = 0; k < m; k++) {
     const d = lower[sortedEdges[k]];

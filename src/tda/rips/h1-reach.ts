@@ -9,8 +9,9 @@
  * the filtration cut at T are all of H1.
  *
  * The test needs an H1 computation up to T: when it reports no class alive at T, T was far
- * enough; otherwise the caller computes up to the threshold. A window of a stream guesses T
- * from the last death in its previous window. The tail it skips is the costly part: the
+ * enough; otherwise the caller tries a larger T, up to the threshold itself
+ * (persistenceAboveZero). A window of a stream guesses T from the last death in its
+ * previous window. The tail it skips is the costly part: the
  * longest edges have the most common neighbours to collapse and to reduce.
  */
 import { edgeTop } from "./filtration.ts";
