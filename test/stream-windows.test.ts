@@ -9,6 +9,7 @@ import { maxminLandmarks } from "../src/tda/landmarks.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
 import { diagramsFromJson, diagramsToJson } from "../src/tda/diagram-json.ts";
 import { bottleneckDistance } from "../src/tda/distance/bottleneck.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
 import type { DeadLetter, KeyState, OutputRecord, StreamConfig, WindowResult } from "../src/stream/types.ts";
 
 function feed(processor: StreamProcessor, events: Array<[key: string, ts: number, value: number[]]>): OutputRecord[] {
@@ -206,8 +207,7 @@ test("time windows keep at most maxRawPointsPerWindow points, thinning instead o
 test("distance and referenceDistance are the largest per-dimension bottleneck distances, H0 included", () => {
   // Noisy loops that grow and shrink: H0 and H1 both move, and either can be the larger.
   const processor = new StreamProcessor({ scales: [{ size: 40, slide: 5 }], maxDim: 1 });
-  let state = 7;
-  const uniform = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const uniform = seededRandom(7);
   const events: Array<[string, number, number[]]> = Array.from({ length: 400 }, (_, i) => {
     const radius = 1 + 0.5 * Math.sin(i / 40) + (i > 200 ? 0.3 * uniform() : 0);
     const t = uniform() * 2 * Math.PI;
