@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { persistenceAboveZero, ripsPersistence } from "../src/tda/index.ts";
 import { enclosingRadius, euclideanFloat32 } from "../src/tda/rips/filtration.ts";
 import { lastUnfilledLength } from "../src/tda/rips/h1-reach.ts";
+import { Workspace } from "../src/tda/rips/workspace.ts";
 import { seededRandom } from "../src/tda/seeded-random.ts";
 import type { Interval } from "../src/tda/types.ts";
 
@@ -50,7 +51,7 @@ function loops(n: number, seed: number): number[][] {
 describe("H1 up to a guessed reach", () => {
   it("the last unfilled edge of a square is a side: its diagonals have common neighbours", () => {
     const w = windowOf([[0, 0], [1, 0], [1, 1], [0, 1]]);
-    const last = (above: number) => lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above);
+    const last = (above: number) => lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, new Workspace().edgeTops(w.n));
     assert.equal(last(0), 1);
     assert.equal(last(1.2), 1.2);
   });

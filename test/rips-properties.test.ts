@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { persistenceAboveZero, ripsPersistence } from "../src/tda/index.ts";
 import type { Diagrams, Interval } from "../src/tda/types.ts";
+import { Workspace } from "../src/tda/rips/workspace.ts";
 import { float32Distance } from "./helpers/ripser-oracle.ts";
 
 /**
@@ -187,7 +188,9 @@ describe("ripsPersistence: properties", () => {
     );
   });
 
-  it("persistenceAboveZero, given the distances and sorted edges a window keeps, gives ripsPersistence's H1 and up, whatever reach it is told to try first", () => {
+  it("persistenceAboveZero, given the distances and sorted edges a window keeps, gives ripsPersistence's H1 and up, whatever reach it is told to try first, with one workspace kept across problems of every size", () => {
+    // Kept from call to call, as a stream keeps it: what one problem leaves must not reach the next.
+    const workspace = new Workspace();
     const guesses = fc.option(fc.double({ min: 0, max: 8, noNaN: true }), { nil: undefined });
     fc.assert(
       fc.property(cloud, fc.integer({ min: 1, max: 2 }), fc.double({ min: 0, max: 8, noNaN: true }), guesses, (points, maxDim, rawThreshold, reachGuess) => {
@@ -199,7 +202,7 @@ describe("ripsPersistence: properties", () => {
         const sortedEdges = Array.from(lower.keys())
           .filter((e) => lower[e] <= threshold)
           .sort((a, b) => lower[a] - lower[b] || b - a);
-        const incremental = persistenceAboveZero(n, lower, threshold, sortedEdges, { maxDim, reachGuess });
+        const incremental = persistenceAboveZero(n, lower, threshold, sortedEdges, { maxDim, reachGuess, workspace });
         const whole = ripsPersistence(points, { maxDim, threshold }).diagrams;
         assert.deepEqual(incremental[0] ?? [], []);
         for (let dim = 1; dim <= maxDim; dim++) assert.deepEqual(exactKeys(incremental, dim), exactKeys(whole, dim), `H${dim}`);

@@ -4,7 +4,7 @@ import { assembleOddChunks, RipsReducer, type AssemblyTask } from "../tda/rips/r
 
 // The other half of the engine's column assembly (see rips-threads.ts).
 const { filtration, maxDim, port, flag } = workerData as { filtration: Filtration; maxDim: number; port: MessagePort; flag: Int32Array };
-const reducer = new RipsReducer(filtration, maxDim, 2, false);
+const reducer = new RipsReducer(filtration, maxDim, 2);
 Atomics.store(flag, 1, 1);
 Atomics.notify(flag, 1);
 

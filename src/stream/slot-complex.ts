@@ -22,10 +22,11 @@
  */
 import { enclosingRadius, euclideanFloat32 } from "../tda/rips/filtration.ts";
 import { persistenceAboveZero } from "../tda/rips.ts";
+import { edgesUpTo } from "../tda/rips/h1-reach.ts";
 import { Workspace } from "../tda/rips/workspace.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
-/** Edges are stored packed as (i << 16) | j with i > j, so slot indices stay below 2^15. */
+/** Slots per complex: enough for any window the service accepts, and edge indices stay small integers. */
 const MAX_SLOTS = 1 << 15;
 
 export class SlotComplex {
@@ -41,7 +42,9 @@ export class SlotComplex {
 
   /** Row starts i·(i−1)/2. */
   private readonly rowStart: Int32Array;
-  /** Packed edges between live slots, in filtration order. */
+  /** Edge index → its larger slot (the workspace's table, shared by complexes of this capacity). */
+  private readonly tops: Int32Array;
+  /** Edges between live slots (indices into `distances`), in filtration order. */
   private readonly sorted: Int32Array;
   private edgeCount = 0;
   private readonly scratch: Scratch;
@@ -66,6 +69,7 @@ export class SlotComplex {
     this.dirty = new Uint8Array(capacity);
     this.fresh = new Uint8Array(capacity);
     this.scratch = scratchFor(capacity);
+    this.tops = this.scratch.workspace.edgeTops(capacity);
   }
 
   /** Empties a slot; its edges leave at the next commit. */
@@ -105,47 +109,35 @@ export class SlotComplex {
 
   /** Brings distances and the sorted edge list up to date with the adds and removes since the last commit. */
   commit(): void {
-    const { dirty, fresh, slotSeq, rowStart, distances } = this;
-    // 1. Keep the edges whose endpoints were both untouched, in their order.
-    let kept = 0;
-    const { sorted } = this;
-    const { spare, spareLength } = this.scratch;
-    for (let k = 0; k < this.edgeCount; k++) {
-      const packed = sorted[k];
-      if (dirty[packed >>> 16] === 0 && dirty[packed & 0xffff] === 0) {
-        spareLength[kept] = distances[edgeIndex(packed, rowStart)];
-        spare[kept++] = packed;
-      }
-    }
-    // 2. Distances and edges of the new points, to every live point (pairs of new points once).
+    const { dirty, fresh, slotSeq, rowStart, distances, sorted, tops } = this;
+    // 1. Distances and edges of the new points, to every live point (pairs of new points once), sorted.
     let added = 0;
-    const freshEdges = this.scratch.freshEdges;
+    const { freshEdges, freshLength, merged } = this.scratch;
     for (let s = 0; s < this.capacity; s++) {
       if (fresh[s] === 0) continue;
       for (let t = 0; t < this.capacity; t++) {
         if (t === s || slotSeq[t] < 0 || (fresh[t] === 1 && t > s)) continue;
-        const i = s > t ? s : t;
-        const j = s > t ? t : s;
-        distances[rowStart[i] + j] = euclideanFloat32(this.coords, this.dimension, i, j);
-        freshEdges[added++] = (i << 16) | j;
+        const e = s > t ? rowStart[s] + t : rowStart[t] + s;
+        distances[e] = euclideanFloat32(this.coords, this.dimension, s, t);
+        freshEdges[added++] = e;
       }
     }
-    sortEdges(freshEdges, added, distances, rowStart, this.capacity, this.scratch.keys);
-    const freshLength = this.scratch.freshLength;
-    for (let b = 0; b < added; b++) freshLength[b] = distances[edgeIndex(freshEdges[b], rowStart)];
-    // 3. Merge the two sorted runs into `sorted`: shorter first, equal lengths by larger edge index.
-    let a = 0;
+    sortEdges(freshEdges, added, distances, this.scratch.keys);
+    for (let b = 0; b < added; b++) freshLength[b] = distances[freshEdges[b]];
+    // 2. One pass over the old order: edges with both ends untouched stay, the new ones merge in
+    // (shorter first, equal lengths by larger index); then the result is copied back.
     let b = 0;
     let out = 0;
-    while (a < kept && b < added) {
-      const la = spareLength[a];
-      const lb = freshLength[b];
-      if (la < lb || (la === lb && edgeIndex(spare[a], rowStart) > edgeIndex(freshEdges[b], rowStart))) {
-        sorted[out++] = spare[a++];
-      } else sorted[out++] = freshEdges[b++];
+    for (let k = 0; k < this.edgeCount; k++) {
+      const e = sorted[k];
+      const i = tops[e];
+      if (dirty[i] !== 0 || dirty[e - rowStart[i]] !== 0) continue;
+      const length = distances[e];
+      while (b < added && (freshLength[b] < length || (freshLength[b] === length && freshEdges[b] > e))) merged[out++] = freshEdges[b++];
+      merged[out++] = e;
     }
-    while (a < kept) sorted[out++] = spare[a++];
-    while (b < added) sorted[out++] = freshEdges[b++];
+    while (b < added) merged[out++] = freshEdges[b++];
+    sorted.set(merged.subarray(0, out));
     this.edgeCount = out;
     dirty.fill(0);
     fresh.fill(0);
@@ -178,16 +170,13 @@ export class SlotComplex {
     for (let s = 0; s < this.capacity; s++) parent[s] = s;
     const h0 = diagrams[0];
     let components = n;
-    let edgeCount = 0;
-    for (let k = 0; k < this.edgeCount; k++) {
-      const packed = this.sorted[k];
-      const i = packed >>> 16;
-      const j = packed & 0xffff;
-      const length = distances[rowStart[i] + j];
+    const { sorted, tops } = this;
+    for (let k = 0; k < this.edgeCount && components > 1; k++) {
+      const e = sorted[k];
+      const length = distances[e];
       if (length > radius) break;
-      edges[edgeCount++] = full ? rowStart[i] + j : compactEdge(compactIndex[i], compactIndex[j]);
-      // Once the forest is a tree, the rest of the edges only go to the reduction.
-      if (components === 1) continue;
+      const i = tops[e];
+      const j = e - rowStart[i];
       const ri = find(parent, i);
       const rj = find(parent, j);
       if (ri !== rj) {
@@ -200,7 +189,17 @@ export class SlotComplex {
     }
     for (let c = 0; c < components; c++) h0.push([0, Infinity]);
     if (maxDim >= 1) {
-      const higher = persistenceAboveZero(n, lower, radius, edges.subarray(0, edgeCount), { maxDim, modulus, workspace: this.scratch.workspace, reachGuess: this.reachGuess });
+      // The edges within the radius, as indices among the live points: the kept order itself when every slot is live.
+      const edgeCount = edgesUpTo(distances, sorted, this.edgeCount, radius);
+      let within = sorted.subarray(0, edgeCount);
+      if (!full) {
+        for (let k = 0; k < edgeCount; k++) {
+          const i = tops[sorted[k]];
+          edges[k] = compactEdge(compactIndex[i], compactIndex[sorted[k] - rowStart[i]]);
+        }
+        within = edges.subarray(0, edgeCount);
+      }
+      const higher = persistenceAboveZero(n, lower, radius, within, { maxDim, modulus, workspace: this.scratch.workspace, reachGuess: this.reachGuess });
       this.reachGuess = REACH_MARGIN * lastDeath(higher[1] ?? []);
       for (let d = 1; d <= maxDim; d++) diagrams[d] = (higher[d] ?? []) as Interval[];
     }
@@ -238,10 +237,10 @@ function lastDeath(intervals: readonly Interval[]): number {
 
 /** Buffers used only within one commit or compute call. */
 interface Scratch {
-  spare: Int32Array;
-  /** Lengths of the kept and the new edges, in their order: the merge reads them in sequence. */
-  spareLength: Float32Array;
+  /** The new order as the merge writes it, before it is copied back. */
+  merged: Int32Array;
   freshEdges: Int32Array;
+  /** Lengths of the new edges, in their order: the merge reads them in sequence. */
   freshLength: Float32Array;
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
   edges: Int32Array;
@@ -262,8 +261,7 @@ function scratchFor(capacity: number): Scratch {
   if (scratch === undefined) {
     const edges = (capacity * (capacity - 1)) / 2;
     scratch = {
-      spare: new Int32Array(edges),
-      spareLength: new Float32Array(edges),
+      merged: new Int32Array(edges),
       freshEdges: new Int32Array(edges),
       freshLength: new Float32Array(edges),
       edges: new Int32Array(edges),
@@ -290,42 +288,26 @@ function find(parent: Int32Array, x: number): number {
   return x;
 }
 
-/** The index in the compressed lower triangle of a packed edge. */
-function edgeIndex(packed: number, rowStart: Int32Array): number {
-  return rowStart[packed >>> 16] + (packed & 0xffff);
-}
-
-/** Pair codes i·capacity + j must fit below this for the numeric sort keys to be exact. */
-const PAIR_BITS = 22;
-const PAIR_LIMIT = 2 ** PAIR_BITS;
+/** Edge indices must be below this for the numeric sort keys to be exact. */
+const INDEX_LIMIT = 2 ** 22;
 const floatBits = new Float32Array(1);
 const floatBitsAsInt = new Uint32Array(floatBits.buffer);
 
 /**
- * Sorts packed edges into filtration order. Up to 2048 slots each edge gets one exact float64
- * key, (bits of its float32 length)·2^22 + (2^22 − 1 − (i·capacity + j)): the bit pattern of a
- * non-negative float orders like its value, and i·capacity + j orders like the edge index.
- * A native numeric sort of those keys needs no comparator call per comparison.
+ * Sorts edge indices into filtration order. Below 2^22 edges (2896 slots) each gets one exact
+ * float64 key, (bits of its float32 length)·2^22 + (2^22 − 1 − index): the bit pattern of a
+ * non-negative float orders like its value. A native numeric sort of those keys needs no
+ * comparator call per comparison.
  */
-function sortEdges(edges: Int32Array, count: number, distances: Float32Array, rowStart: Int32Array, capacity: number, keys: Float64Array): void {
-  if (capacity * capacity > PAIR_LIMIT) {
-    edges.subarray(0, count).sort((p, q) => {
-      const ep = rowStart[p >>> 16] + (p & 0xffff);
-      const eq = rowStart[q >>> 16] + (q & 0xffff);
-      return distances[ep] - distances[eq] || eq - ep;
-    });
+function sortEdges(edges: Int32Array, count: number, distances: Float32Array, keys: Float64Array): void {
+  if (distances.length > INDEX_LIMIT) {
+    edges.subarray(0, count).sort((p, q) => distances[p] - distances[q] || q - p);
     return;
   }
   for (let k = 0; k < count; k++) {
-    const i = edges[k] >>> 16;
-    const j = edges[k] & 0xffff;
-    floatBits[0] = distances[rowStart[i] + j];
-    keys[k] = floatBitsAsInt[0] * PAIR_LIMIT + (PAIR_LIMIT - 1 - (i * capacity + j));
+    floatBits[0] = distances[edges[k]];
+    keys[k] = floatBitsAsInt[0] * INDEX_LIMIT + (INDEX_LIMIT - 1 - edges[k]);
   }
   const sorted = keys.subarray(0, count).sort();
-  for (let k = 0; k < count; k++) {
-    const pair = PAIR_LIMIT - 1 - (sorted[k] % PAIR_LIMIT);
-    const i = Math.floor(pair / capacity);
-    edges[k] = (i << 16) | (pair - i * capacity);
-  }
+  for (let k = 0; k < count; k++) edges[k] = INDEX_LIMIT - 1 - (sorted[k] % INDEX_LIMIT);
 }

@@ -50,7 +50,7 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
   // The collapse needs the rank matrix; graphs too large for one are reduced as they are.
   const f = collapse && maxDim >= 1 && built.dense ? collapseFiltration(built) : built;
   const helper = options.assemblyHelper?.(f, maxDim);
-  const reducer = new RipsReducer(f, maxDim, modulus, cocycles, options.onProgress, helper);
+  const reducer = new RipsReducer(f, maxDim, modulus, { cocycles, onProgress: options.onProgress, helper });
   try {
     reducer.run();
   } finally {
@@ -95,7 +95,7 @@ export function persistenceAboveZero(
   const m = sortedEdges.length;
   if (maxDim === 1 && reachGuess !== undefined) {
     // The guess, then halfway from it to the threshold: a class outliving the guess usually dies soon after.
-    const first = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess);
+    const first = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess, workspace.edgeTops(n));
     for (const reach of [first, (first + threshold) / 2]) {
       if (reach >= threshold) break;
       const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, workspace);
@@ -119,7 +119,7 @@ function reduceSortedEdges(
 ): Interval[][] {
   const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges, count, workspace);
   const f = collapse ? collapseFiltration(full, workspace) : full;
-  const reducer = new RipsReducer(f, maxDim, modulus, false);
+  const reducer = new RipsReducer(f, maxDim, modulus, { workspace });
   reducer.run();
   reducer.intervals[0] = [];
   return reducer.intervals;

@@ -11,8 +11,10 @@ const EXACT = 2 ** 53;
 export class BinomialTable {
   readonly table: Float64Array;
   readonly stride: number;
+  private readonly n: number;
 
   constructor(n: number, maxK: number) {
+    this.n = n;
     this.stride = maxK + 1;
     this.table = new Float64Array((n + 1) * this.stride);
     const t = this.table;
@@ -29,6 +31,11 @@ export class BinomialTable {
           `beyond exact integers: lower --dim or use fewer points`,
       );
     }
+  }
+
+  /** Whether this is the table a problem of n points with simplices of up to maxK vertices needs. */
+  fits(n: number, maxK: number): boolean {
+    return this.n === n && this.stride === maxK + 1;
   }
 
   get(v: number, k: number): number {

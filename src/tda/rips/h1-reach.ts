@@ -14,24 +14,22 @@
  * previous window. The tail it skips is the costly part: the
  * longest edges have the most common neighbours to collapse and to reduce.
  */
-import { edgeTop } from "./filtration.ts";
-
 /**
  * A length beyond which every edge is filled, at least `above`: the length of the last edge
  * found unfilled, going back from the last edge of `sortedEdges` (filtration order, edge
  * indices of `lower`) to the first no longer than `above`. An edge counts as filled when a
  * vertex is strictly nearer both its ends than they are to each other; ties are not
  * resolved, so an edge filled only through equal lengths counts as unfilled, which can only
- * make the bound larger.
+ * make the bound larger. `tops` maps an edge index to its larger vertex (Workspace.edgeTops).
  */
-export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number): number {
+export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number, tops: Int32Array): number {
   // The vertex that filled the last edge is tried first: long edges share central vertices.
   let hint = 0;
   for (let k = count - 1; k >= 0; k--) {
     const e = sortedEdges[k];
     const length = lower[e];
     if (length <= above) break;
-    const u = edgeTop(e);
+    const u = tops[e];
     const v = e - (u * (u - 1)) / 2;
     if (nearerToBoth(lower, u, v, hint, length)) continue;
     hint = -1;

@@ -1,40 +1,39 @@
 import type { BinomialTable } from "./binomial.ts";
-import { decodeVertices } from "./cofacets.ts";
 import { edgeTop, type Filtration } from "./filtration.ts";
 
 /**
- * A working column whose coboundaries are never enumerated in full: each added simplex is
- * a generator that yields its cofacets lazily, in filtration order, and the column is a
- * heap of generators. A reduction adds many simplices whose coboundaries hold up to n
- * cofacets each; here only the few each generator reaches before the column settles are
- * ever produced.
+ * A working column of edges' coboundaries that never enumerates them in full: each added
+ * edge is a generator that yields its triangles lazily, in filtration order, and the column
+ * is a heap of generators. A reduction adds many edges whose coboundaries hold up to n
+ * triangles each; here only the few each generator reaches before the column settles are
+ * ever produced. (Dimension 1 only: from dimension 2 up, where generators walk far before
+ * columns settle, it was measured no faster than the radix heap.)
  *
- * Order: a simplex σ of rank r has the cofacet σ ∪ {x} at rank max(r, max over v ∈ σ of
- * r_vx). Walking the rows of σ's vertices (each vertex's neighbours by rank) merged, x is
- * met once per vertex; its cofacet comes at the meeting of largest rank (ties: the first
- * such row), so ranks come in order. Equal ranks form a group, ordered by decreasing index
- * (a larger x makes a larger index): exactly the filtration order (rank ascending, index
- * descending).
+ * Order: an edge uv of rank r has the triangle uvx at rank max(r, r_ux, r_vx). Walking the
+ * rows of u and v (each vertex's neighbours by rank) merged, x is met once per row; its
+ * triangle comes at the meeting of larger rank (ties: u's row, which is walked first), so
+ * ranks come in order. Equal ranks form a group, ordered by decreasing index (a larger x
+ * makes a larger index): exactly the filtration order (rank ascending, index descending).
  */
 export class LazyColumn {
   pivotRank = 0;
   pivotIndex = 0;
   pivotCoefficient = 0;
-  private readonly n: number;
-  private readonly ranks: Int32Array;
-  private readonly binomial: BinomialTable;
+  private n = 0;
+  private ranks: Int32Array = new Int32Array(0);
+  private binomial!: BinomialTable;
   /** Row of each vertex: its neighbours within the threshold, by rank. */
-  private readonly rowStart: Int32Array;
-  private readonly rowVertex: Int32Array;
-  private readonly rowRank: Int32Array;
+  private rowStart = new Int32Array(0);
+  private rowFill = new Int32Array(0);
+  private rowVertex = new Int32Array(0);
+  private rowRank = new Int32Array(0);
   private modulus = 2;
-  /** Vertices of the simplices in this column (dimension + 1), and the stride of their slots. */
-  private k = 2;
-  private readonly stride: number;
-  // Generators, as parallel arrays; vertices and row positions in slots of `stride`.
+  // Generators, as parallel arrays: the edge's vertices (u > v) and positions in their rows.
   private count = 0;
-  private genVertices: Int32Array;
-  private genAt: Int32Array;
+  private genU = new Int32Array(64);
+  private genV = new Int32Array(64);
+  private genAtU = new Int32Array(64);
+  private genAtV = new Int32Array(64);
   private genRank = new Int32Array(64);
   private genCoefficient = new Int32Array(64);
   private groupStart = new Int32Array(64);
@@ -50,25 +49,35 @@ export class LazyColumn {
   private heapSize = 0;
   private settled = new Int32Array(64);
 
-  constructor(f: Filtration, binomial: BinomialTable, maxDim: number) {
+  /**
+   * Readies the column for the edges of the filtration (which must have its rank matrix),
+   * coefficients in Z/p: builds the rows. Arrays are kept and grown, so a column loaded
+   * window after window allocates nothing once warm.
+   */
+  load(f: Filtration, binomial: BinomialTable, p: number): this {
     const n = f.n;
-    this.stride = maxDim + 1;
-    this.genVertices = new Int32Array(64 * this.stride);
-    this.genAt = new Int32Array(64 * this.stride);
+    const edges = f.edges;
+    this.modulus = p;
     this.n = n;
     this.ranks = f.dense!;
     this.binomial = binomial;
-    const edges = f.edges;
-    this.rowStart = new Int32Array(n + 1);
+    if (this.rowStart.length < n + 1) {
+      this.rowStart = new Int32Array(n + 1);
+      this.rowFill = new Int32Array(n + 1);
+    }
+    if (this.rowVertex.length < 2 * edges.size) {
+      this.rowVertex = new Int32Array(2 * edges.size);
+      this.rowRank = new Int32Array(2 * edges.size);
+    }
+    this.rowStart.fill(0, 0, n + 1);
     for (let k = 0; k < edges.size; k++) {
       const i = edgeTop(edges.indices[k]);
       this.rowStart[i + 1]++;
       this.rowStart[edges.indices[k] - (i * (i - 1)) / 2 + 1]++;
     }
     for (let v = 0; v < n; v++) this.rowStart[v + 1] += this.rowStart[v];
-    const fill = this.rowStart.slice(0, n);
-    this.rowVertex = new Int32Array(2 * edges.size);
-    this.rowRank = new Int32Array(2 * edges.size);
+    const fill = this.rowFill;
+    fill.set(this.rowStart.subarray(0, n));
     for (let k = 0; k < edges.size; k++) {
       const e = edges.indices[k];
       const i = edgeTop(e);
@@ -79,12 +88,8 @@ export class LazyColumn {
       this.rowVertex[fill[j]] = i;
       this.rowRank[fill[j]++] = r;
     }
-  }
-
-  /** Prepares for columns of simplices of dimension `dim`, with coefficients in Z/p. */
-  configure(dim: number, p: number): void {
-    this.k = dim + 1;
-    this.modulus = p;
+    this.clear();
+    return this;
   }
 
   clear(): void {
@@ -93,14 +98,16 @@ export class LazyColumn {
     this.heapSize = 0;
   }
 
-  /** Adds coefficient × the coboundary of simplex `index` (rank `rank`). */
+  /** Adds coefficient × the coboundary of edge `index` (rank `rank`). */
   addSimplex(index: number, rank: number, coefficient: number): void {
     if (this.count === this.genRank.length) this.growGenerators();
     const g = this.count++;
-    const slot = g * this.stride;
-    const vertices = this.genVertices;
-    decodeVertices(this.binomial, this.n, index, this.k - 1, vertices.subarray(slot, slot + this.k));
-    for (let t = 0; t < this.k; t++) this.genAt[slot + t] = this.rowStart[vertices[slot + t]];
+    const u = edgeTop(index);
+    const v = index - (u * (u - 1)) / 2;
+    this.genU[g] = u;
+    this.genV[g] = v;
+    this.genAtU[g] = this.rowStart[u];
+    this.genAtV[g] = this.rowStart[v];
     this.genRank[g] = rank;
     this.genCoefficient[g] = coefficient;
     this.groupStart[g] = 0;
@@ -158,53 +165,51 @@ export class LazyColumn {
     return this.nextGroup(g);
   }
 
-  /** Builds the generator's next group of equal-rank cofacets and heads it; false when none. */
+  /** Builds the generator's next group of equal-rank triangles and heads it; false when none. */
   private nextGroup(g: number): boolean {
-    const k = this.k;
-    const slot = g * this.stride;
-    const vertices = this.genVertices;
-    const at = this.genAt;
+    const u = this.genU[g];
+    const v = this.genV[g];
     const r = this.genRank[g];
     const n = this.n;
     const ranks = this.ranks;
-    const rowStart = this.rowStart;
     const rowVertex = this.rowVertex;
     const rowRank = this.rowRank;
+    const endU = this.rowStart[u + 1];
+    const endV = this.rowStart[v + 1];
+    let atU = this.genAtU[g];
+    let atV = this.genAtV[g];
     const start = this.poolSize;
     let groupRank = -1;
     while (true) {
-      // The row whose next neighbour has the smallest rank (ties: the first row).
-      let row = -1;
-      let rx = 0;
-      for (let t = 0; t < k; t++) {
-        const p = at[slot + t];
-        if (p < rowStart[vertices[slot + t] + 1] && (row === -1 || rowRank[p] < rx)) {
-          row = t;
-          rx = rowRank[p];
-        }
-      }
-      if (row === -1) break;
-      const x = rowVertex[at[slot + row]];
-      // Emitted at this meeting if it is the last of largest rank: every other vertex is
-      // nearer, or as near and met later. A vertex of the simplex has an infinite diagonal.
-      let emit = true;
-      for (let t = 0; t < k && emit; t++) {
-        if (t === row) continue;
-        const ru = ranks[vertices[slot + t] * n + x];
-        if (ru > rx || (ru === rx && t < row)) emit = false;
-      }
-      if (emit) {
+      // The row whose next neighbour has the smaller rank (ties: u's). x is emitted at this
+      // meeting if the other row meets it earlier: nearer, or as near with u's row first. The
+      // diagonal is infinite, so u and v themselves never are.
+      const fromU = atU < endU && (atV >= endV || rowRank[atU] <= rowRank[atV]);
+      if (!fromU && atV >= endV) break;
+      const at = fromU ? atU : atV;
+      const x = rowVertex[at];
+      const rx = rowRank[at];
+      if (fromU ? ranks[v * n + x] <= rx : ranks[u * n + x] < rx) {
         const rank = rx > r ? rx : r;
         if (groupRank === -1) groupRank = rank;
+        // The next group starts here: left unread for its turn.
         else if (rank !== groupRank) break;
         if (this.poolSize === this.pool.length) this.pool = grow32(this.pool);
-        this.pool[this.poolSize++] = x;
+        // Ascending x in the pool (groups are short: insertion); the head walks it from the top.
+        const pool = this.pool;
+        let i = this.poolSize++;
+        while (i > start && pool[i - 1] > x) {
+          pool[i] = pool[i - 1];
+          i--;
+        }
+        pool[i] = x;
       }
-      at[slot + row]++;
+      if (fromU) atU++;
+      else atV++;
     }
+    this.genAtU[g] = atU;
+    this.genAtV[g] = atV;
     if (groupRank === -1) return false;
-    // Ascending x in the pool; the head walks it from the top (largest index first).
-    if (this.poolSize - start > 1) this.pool.subarray(start, this.poolSize).sort();
     this.groupStart[g] = start;
     this.groupNext[g] = this.poolSize - 1;
     this.headRank[g] = groupRank;
@@ -212,27 +217,25 @@ export class LazyColumn {
     return true;
   }
 
-  /** Index and coefficient of the cofacet σ ∪ {x} at the generator's head. */
+  /** Index and coefficient of the triangle uvx at the generator's head. */
   private setHead(g: number): void {
     const x = this.pool[this.groupNext[g]];
-    const k = this.k;
-    const slot = g * this.stride;
-    const vertices = this.genVertices;
+    const u = this.genU[g];
+    const v = this.genV[g];
     const bt = this.binomial.table;
     const s = this.binomial.stride;
-    // Vertices above x keep k + 1 − t vertices at and below them; x enters at its place.
-    let index = 0;
-    let t = 0;
-    while (t < k && vertices[slot + t] > x) {
-      index += bt[vertices[slot + t] * s + (k + 1 - t)];
-      t++;
-    }
-    index += bt[x * s + (k + 1 - t)];
-    const below = k - t;
-    for (; t < k; t++) index += bt[vertices[slot + t] * s + (k - t)];
     const c = this.genCoefficient[g];
-    this.headIndex[g] = index;
-    this.headCoefficient[g] = (below & 1) === 1 ? this.modulus - c : c;
+    // Vertices in decreasing order; the sign is that of x's place from the bottom (0, 1 or 2).
+    if (x > u) {
+      this.headIndex[g] = bt[x * s + 3] + bt[u * s + 2] + bt[v * s + 1];
+      this.headCoefficient[g] = c;
+    } else if (x > v) {
+      this.headIndex[g] = bt[u * s + 3] + bt[x * s + 2] + bt[v * s + 1];
+      this.headCoefficient[g] = this.modulus - c;
+    } else {
+      this.headIndex[g] = bt[u * s + 3] + bt[v * s + 2] + bt[x * s + 1];
+      this.headCoefficient[g] = c;
+    }
   }
 
   private before(g: number, h: number): boolean {
@@ -273,8 +276,10 @@ export class LazyColumn {
   }
 
   private growGenerators(): void {
-    this.genVertices = grow32(this.genVertices);
-    this.genAt = grow32(this.genAt);
+    this.genU = grow32(this.genU);
+    this.genV = grow32(this.genV);
+    this.genAtU = grow32(this.genAtU);
+    this.genAtV = grow32(this.genAtV);
     this.genRank = grow32(this.genRank);
     this.genCoefficient = grow32(this.genCoefficient);
     this.groupStart = grow32(this.groupStart);

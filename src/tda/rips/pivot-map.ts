@@ -4,6 +4,23 @@ export function hashIndex(key: number): number {
   return h ^ (h >>> 15);
 }
 
+/** Slots for `expected` keys at most half full: a power of two, at least 1024. */
+function capacityFor(expected: number): number {
+  let capacity = 1024;
+  while (capacity < expected * 2) capacity *= 2;
+  return capacity;
+}
+
+/** Whether a table of `length` slots serves one needing `capacity`: large enough, and not so large that emptying it costs more than a new one. */
+function reusable(length: number, capacity: number): boolean {
+  return length >= capacity && length <= capacity * 4;
+}
+
+/** Keys all empty (-1) for a table of at least `capacity` slots: the old ones refilled if reusable. */
+function emptyKeys(keys: Float64Array, capacity: number): Float64Array {
+  return reusable(keys.length, capacity) ? keys.fill(-1) : new Float64Array(capacity).fill(-1);
+}
+
 /**
  * Open-addressing hash map from a simplex index (an integer below 2^53) to the column that
  * has it as pivot and the pivot's coefficient. Linear probing on typed arrays: no object
@@ -17,12 +34,24 @@ export class PivotMap {
   private mask: number;
 
   constructor(expected = 1024) {
-    let capacity = 1024;
-    while (capacity < expected * 2) capacity *= 2;
+    const capacity = capacityFor(expected);
     this.keys = new Float64Array(capacity).fill(-1);
     this.columns = new Int32Array(capacity);
     this.coefficients = new Int32Array(capacity);
     this.mask = capacity - 1;
+  }
+
+  /** Empties the map, sized for `expected` entries. */
+  reset(expected: number): this {
+    const capacity = capacityFor(expected);
+    if (!reusable(this.keys.length, capacity)) {
+      this.columns = new Int32Array(capacity);
+      this.coefficients = new Int32Array(capacity);
+    }
+    this.keys = emptyKeys(this.keys, capacity);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    return this;
   }
 
   /** A read-only view over another map's keys (in a helper thread): `has` only. */
@@ -88,10 +117,17 @@ export class IndexSet {
   private mask: number;
 
   constructor(expected = 512) {
-    let capacity = 1024;
-    while (capacity < expected * 2) capacity *= 2;
+    const capacity = capacityFor(expected);
     this.keys = new Float64Array(capacity).fill(-1);
     this.mask = capacity - 1;
+  }
+
+  /** Empties the set, sized for `expected` entries. */
+  reset(expected: number): this {
+    this.keys = emptyKeys(this.keys, capacityFor(expected));
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    return this;
   }
 
   /** A read-only view over another set's keys (in a helper thread). */

@@ -8,6 +8,7 @@ import { edgeTop, type Filtration } from "./filtration.ts";
 import { inverseMod } from "./modular.ts";
 import { IndexSet, PivotMap } from "./pivot-map.ts";
 import { SimplexList } from "./simplex-list.ts";
+import { Workspace } from "./workspace.ts";
 
 const PROGRESS_EVERY = 1 << 13;
 /** Simplices per chunk when assembly is shared between threads. */
@@ -59,6 +60,16 @@ export function assembleOddChunks(reducer: RipsReducer, task: AssemblyTask): Ass
   };
 }
 
+/** What a reduction may be given beyond the problem itself. */
+export interface ReducerOptions {
+  /** Keep representative cocycles. */
+  cocycles?: boolean;
+  onProgress?: (dim: number, done: number) => void;
+  helper?: AssemblyHelper;
+  /** Working structures kept from one run to the next (a stream reduces window after window). */
+  workspace?: Workspace;
+}
+
 /**
  * Persistent cohomology of a Rips filtration, Ripser's way: columns of the coboundary
  * matrix reduced in reverse filtration order with clearing; coboundaries enumerated,
@@ -83,10 +94,9 @@ export class RipsReducer {
   private readonly main: CofacetEnumerator;
   /** A second enumerator for the apparent-pair tests run while `main` is mid-way. */
   private readonly aux: CofacetEnumerator;
-  /** The working column: a radix heap where packed keys fit in 2^53, else a binary heap. */
-  private coboundary: ColumnHeap | RadixColumn | LazyColumn = new ColumnHeap();
-  private lazyColumn: LazyColumn | null = null;
-  private readonly combination = new ColumnHeap();
+  /** The working column of the dimension being reduced (computePairs): lazy, radix heap or binary heap. */
+  private coboundary!: ColumnHeap | RadixColumn | LazyColumn;
+  private readonly combination: ColumnHeap;
   private readonly facetVertices: Int32Array;
   private readonly cofacetVertices: Int32Array;
   private readonly decoded: Int32Array;
@@ -99,22 +109,20 @@ export class RipsReducer {
   private facetOdd = false;
 
   private readonly helper?: AssemblyHelper;
+  /** Where the working structures are kept between runs; a run's results never live there. */
+  private readonly workspace: Workspace;
 
-  constructor(
-    f: Filtration,
-    maxDim: number,
-    modulus: number,
-    wantCocycles: boolean,
-    onProgress?: (dim: number, done: number) => void,
-    helper?: AssemblyHelper,
-  ) {
-    this.helper = helper;
+  constructor(f: Filtration, maxDim: number, modulus: number, options: ReducerOptions = {}) {
+    this.helper = options.helper;
     this.f = f;
     this.maxDim = maxDim;
     this.modulus = modulus;
-    this.wantCocycles = wantCocycles;
-    this.onProgress = onProgress;
-    this.binomial = new BinomialTable(f.n, maxDim + 2);
+    this.wantCocycles = options.cocycles ?? false;
+    this.onProgress = options.onProgress;
+    const workspace = (this.workspace = options.workspace ?? new Workspace());
+    this.binomial = workspace.object("binomial", () => new BinomialTable(f.n, maxDim + 2), (table) => table.fits(f.n, maxDim + 2));
+    this.combination = workspace.object("combination", () => new ColumnHeap());
+    this.combination.clear();
     const Enumerator = f.neighbors ? SparseCofacets : DenseCofacets;
     this.main = new Enumerator(f, this.binomial, maxDim + 1);
     this.aux = new Enumerator(f, this.binomial, maxDim + 1);
@@ -130,7 +138,9 @@ export class RipsReducer {
   }
 
   run(): void {
-    let apparent: IndexSet | null = this.maxDim > 1 ? new IndexSet(this.f.n * 4) : null;
+    // Cofacets of apparent pairs, recorded while H0's non-forest edges are checked: the H1
+    // reduction then looks its pivots up instead of testing them.
+    let apparent: IndexSet | null = this.maxDim >= 1 ? this.workspace.object("apparent", () => new IndexSet()).reset(this.f.n * 4) : null;
     const { edges, columns } = this.computeH0(apparent);
     let simplices = edges;
     let cols = columns;
@@ -151,7 +161,7 @@ export class RipsReducer {
   /** H0 by Kruskal's union–find; edges not in the spanning forest become dimension-1 columns. */
   private computeH0(apparent: IndexSet | null): { edges: SimplexList; columns: SimplexList } {
     const { n, values, edges } = this.f;
-    const parent = new Int32Array(n);
+    const parent = this.workspace.int32("h0Parent", n);
     for (let v = 0; v < n; v++) parent[v] = v;
     const find = (v: number): number => {
       while (parent[v] !== v) {
@@ -161,7 +171,7 @@ export class RipsReducer {
       return v;
     };
     const h0 = this.intervals[0];
-    const nonForest = new SimplexList(this.maxDim >= 1 ? edges.size : 0);
+    const nonForest = this.workspace.object("nonForest", () => new SimplexList()).reset(this.maxDim >= 1 ? edges.size : 0);
     for (let e = 0; e < edges.size; e++) {
       const index = edges.indices[e];
       const rank = edges.ranks[e];
@@ -178,7 +188,7 @@ export class RipsReducer {
     }
     for (let v = 0; v < n; v++) if (find(v) === v) h0.push([0, Infinity]);
     // Reverse filtration order, leaving out edges in zero-persistence apparent pairs.
-    const columns = new SimplexList(nonForest.size);
+    const columns = this.workspace.object("edgeColumns", () => new SimplexList()).reset(nonForest.size);
     for (let k = nonForest.size - 1; k >= 0; k--) {
       const index = nonForest.indices[k];
       const rank = nonForest.ranks[k];
@@ -193,20 +203,18 @@ export class RipsReducer {
   private computePairs(dim: number, columns: SimplexList, apparent: IndexSet | null): PivotMap {
     const p = this.modulus;
     const values = this.f.values;
-    const pivots = new PivotMap(columns.size);
+    const pivots = this.workspace.object("pivots", () => new PivotMap()).reset(columns.size);
     const main = this.main;
     const span = this.binomial.get(this.f.n, dim + 2);
     const packable = (this.f.infinite + 1) * span < 2 ** 53;
     // Edges' coboundaries are generated lazily from rank-ordered rows where the rank matrix
     // exists. Measured: faster in dimension 1; from dimension 2 up, where generators walk
     // far before columns settle, no faster than the radix heap and slower on sparse graphs.
-    if (dim === 1 && this.f.dense && !this.lazyColumn) this.lazyColumn = new LazyColumn(this.f, this.binomial, this.maxDim);
-    const lazyColumn = dim === 1 ? this.lazyColumn : null;
-    lazyColumn?.configure(dim, p);
+    const lazyColumn = dim === 1 && this.f.dense ? this.workspace.object("lazyColumn", () => new LazyColumn()).load(this.f, this.binomial, p) : null;
     this.coboundary = lazyColumn ?? (packable ? new RadixColumn(span) : new ColumnHeap());
     const coboundary = this.coboundary;
     const combination = this.combination;
-    const reduction = new ReductionMatrix(columns.size);
+    const reduction = this.workspace.object("reduction", () => new ReductionMatrix()).reset(columns.size);
     const out = this.intervals[dim];
     for (let c = 0; c < columns.size; c++) {
       // The first half of a dimension's progress is its assembly, the second its reduction.
@@ -557,15 +565,19 @@ function checkProgress(found: boolean, coboundary: ColumnHeap | RadixColumn | La
 
 /** The reduction matrix V, column by column (compressed sparse columns). */
 class ReductionMatrix {
-  start: Int32Array;
+  start = new Int32Array(0);
   indices = new Float64Array(1024);
   ranks = new Int32Array(1024);
   coefficients = new Int32Array(1024);
   private columns = 0;
   private size = 0;
 
-  constructor(columnCount: number) {
-    this.start = new Int32Array(columnCount + 2);
+  /** Empties the matrix for `columnCount` columns. */
+  reset(columnCount: number): this {
+    if (this.start.length < columnCount + 2) this.start = new Int32Array(columnCount + 2);
+    this.columns = 0;
+    this.size = 0;
+    return this;
   }
 
   startColumn(): void {

@@ -38,6 +38,16 @@ export class SimplexList {
     return list;
   }
 
+  /** Empties the list, with room for `capacity` simplices. */
+  reset(capacity: number): this {
+    if (this.indices.length < capacity) {
+      this.indices = allocate("simplices", capacity, () => new Float64Array(capacity));
+      this.ranks = allocate("simplices", capacity, () => new Int32Array(capacity));
+    }
+    this.size = 0;
+    return this;
+  }
+
   append(indices: Float64Array, ranks: Int32Array): void {
     for (let k = 0; k < indices.length; k++) this.push(indices[k], ranks[k]);
   }

@@ -1,5 +1,5 @@
 /**
- * Typed arrays kept from one call to the next. A stream computes thousands of small
+ * Typed arrays and working structures kept from one call to the next. A stream computes thousands of small
  * problems a second; taking their working arrays from here instead of allocating them
  * spares the collector and keeps the process's memory flat. Each call overwrites what the
  * previous one left, so a workspace serves one computation at a time (everything here is
@@ -9,6 +9,7 @@ type TypedArray = Int32Array | Float32Array | Float64Array;
 
 export class Workspace {
   private readonly buffers = new Map<string, TypedArray>();
+  private readonly objects = new Map<string, unknown>();
   /** The larger vertex of each edge index below its length (see edgeTops). */
   private tops = new Int32Array(0);
 
@@ -37,6 +38,19 @@ export class Workspace {
       for (let i = 1, e = 0; i < n; i++) for (let j = 0; j < i; j++) this.tops[e++] = i;
     }
     return this.tops;
+  }
+
+  /**
+   * The object kept under `name`, made by `make` the first time and again whenever `fits`
+   * refuses the kept one. Its state is whatever the last user left: callers reset it.
+   */
+  object<T>(name: string, make: () => T, fits?: (kept: T) => boolean): T {
+    let kept = this.objects.get(name) as T | undefined;
+    if (kept === undefined || (fits !== undefined && !fits(kept))) {
+      kept = make();
+      this.objects.set(name, kept);
+    }
+    return kept;
   }
 
   private take<T extends TypedArray>(name: string, length: number, make: new (length: number) => T): T {
