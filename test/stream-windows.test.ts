@@ -163,6 +163,14 @@ test("points per window are capped by maxmin landmarks, and the diagrams are the
   }
 });
 
+test("the landmark cap itself is bounded: a window's complex keeps its n²/2 edges, so more than 2896 points is refused by name", () => {
+  assert.throws(
+    () => new StreamProcessor({ scales: [{ size: 4000, slide: 10 }], maxPointsPerWindow: 3000 }),
+    /stream config: maxPointsPerWindow: 3000 must be an integer from 2 to 2896/,
+  );
+  assert.doesNotThrow(() => new StreamProcessor({ scales: [{ size: 4000, slide: 10 }], maxPointsPerWindow: 2896 }));
+});
+
 test("idle keys are evicted beyond maxKeys with their state, and restored ones continue exactly", () => {
   const config: StreamConfig = { scales: [{ size: 6, slide: 2 }], maxKeys: 2, maxDim: 1 };
   const evicted = new Map<string, KeyState>();

@@ -3,6 +3,7 @@
  * fields and never tests for undefined.
  */
 import { TdaInputError } from "../tda/types.ts";
+import { MAX_WINDOW_POINTS } from "./slot-complex.ts";
 import type { FeatureName, LatePolicy, ScaleConfig, StreamConfig } from "./types.ts";
 
 export interface ResolvedScale {
@@ -79,7 +80,7 @@ export function resolveConfig(config: StreamConfig): ResolvedConfig {
     maxDim,
     threshold,
     modulus,
-    maxPointsPerWindow: integer(config.maxPointsPerWindow ?? 256, "stream config: maxPointsPerWindow", 2),
+    maxPointsPerWindow: integer(config.maxPointsPerWindow ?? 256, "stream config: maxPointsPerWindow", 2, MAX_WINDOW_POINTS),
     maxRawPointsPerWindow: integer(config.maxRawPointsPerWindow ?? 4096, "stream config: maxRawPointsPerWindow", 2),
     maxKeys: integer(config.maxKeys ?? 10000, "stream config: maxKeys", 1),
     allowedLatenessMs: nonNegative(config.allowedLatenessMs ?? 0, "stream config: allowedLatenessMs"),
@@ -134,9 +135,10 @@ function resolveScale(scale: ScaleConfig, where: string): ResolvedScale {
   throw new TdaInputError(`${where}: expected {size, slide} (count window) or {durationMs, slideMs} (time window)`);
 }
 
-function integer(value: unknown, where: string, min: number): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw new TdaInputError(`${where}: ${JSON.stringify(value)} must be an integer ≥ ${min}`);
+function integer(value: unknown, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new TdaInputError(`${where}: ${JSON.stringify(value)} must be an integer ${range}`);
   }
   return value;
 }

@@ -26,8 +26,11 @@ import { edgesUpTo } from "../tda/rips/h1-reach.ts";
 import { Workspace } from "../tda/rips/workspace.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
-/** Slots per complex: enough for any window the service accepts, and edge indices stay small integers. */
-const MAX_SLOTS = 1 << 15;
+/**
+ * Most slots a complex can have: its edge indices stay below 2^22, so one exact float64 key
+ * sorts each edge (sortEdges). A window that large keeps 33 MB of distances and edges.
+ */
+export const MAX_WINDOW_POINTS = 2896;
 
 export class SlotComplex {
   readonly capacity: number;
@@ -36,7 +39,7 @@ export class SlotComplex {
   readonly slotSeq: Float64Array;
   /** Per slot: coordinates, already rounded to float32 as Ripser reads them. */
   readonly coords: Float32Array;
-  /** Compressed lower triangle over all slots (entries of free slots are stale). */
+  /** Compressed lower triangle over all slots. Entries of a slot emptied since the last commit are NaN, so its edges drop out of the merge; other entries of free slots are stale. */
   readonly distances: Float32Array;
   live = 0;
 
@@ -48,15 +51,13 @@ export class SlotComplex {
   private readonly sorted: Int32Array;
   private edgeCount = 0;
   private readonly scratch: Scratch;
-  /** Slots emptied or filled since the last commit: their old edges are stale. */
-  private readonly dirty: Uint8Array;
   /** Slots filled since the last commit: their new edges are to be merged. */
   private readonly fresh: Uint8Array;
   /** Where H1 is expected to end, from the previous computation (tda/rips/h1-reach.ts, used for H1 alone); undefined before the first. */
   private reachGuess: number | undefined;
 
   constructor(capacity: number, dimension: number) {
-    if (capacity < 1 || capacity >= MAX_SLOTS) throw new RangeError(`slot complex: capacity ${capacity} must be in [1, ${MAX_SLOTS})`);
+    if (capacity < 1 || capacity > MAX_WINDOW_POINTS) throw new RangeError(`slot complex: capacity ${capacity} must be from 1 to ${MAX_WINDOW_POINTS}`);
     this.capacity = capacity;
     this.dimension = dimension;
     const edges = (capacity * (capacity - 1)) / 2;
@@ -66,19 +67,20 @@ export class SlotComplex {
     this.rowStart = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.rowStart[i] = (i * (i - 1)) / 2;
     this.sorted = new Int32Array(edges);
-    this.dirty = new Uint8Array(capacity);
     this.fresh = new Uint8Array(capacity);
     this.scratch = scratchFor(capacity);
     this.tops = this.scratch.workspace.edgeTops(capacity);
   }
 
-  /** Empties a slot; its edges leave at the next commit. */
+  /** Empties a slot; its edges leave at the next commit (their lengths become NaN). */
   remove(slot: number): void {
     if (this.slotSeq[slot] < 0) return;
     this.slotSeq[slot] = -1;
-    this.dirty[slot] = 1;
     this.fresh[slot] = 0;
     this.live--;
+    const { distances, rowStart } = this;
+    for (let t = 0; t < slot; t++) distances[rowStart[slot] + t] = NaN;
+    for (let t = slot + 1; t < this.capacity; t++) distances[rowStart[t] + slot] = NaN;
   }
 
   /** Empties every slot. */
@@ -94,7 +96,6 @@ export class SlotComplex {
     this.slotSeq[slot] = seq;
     const base = slot * this.dimension;
     for (let k = 0; k < this.dimension; k++) this.coords[base + k] = source[offset + k];
-    this.dirty[slot] = 1;
     this.fresh[slot] = 1;
     this.live++;
     return slot;
@@ -109,37 +110,36 @@ export class SlotComplex {
 
   /** Brings distances and the sorted edge list up to date with the adds and removes since the last commit. */
   commit(): void {
-    const { dirty, fresh, slotSeq, rowStart, distances, sorted, tops } = this;
-    // 1. Distances and edges of the new points, to every live point (pairs of new points once), sorted.
+    const { fresh, slotSeq, rowStart, distances, sorted } = this;
+    // 1. The new points' edges to every live point (pairs of new points once), sorted with their
+    // lengths. The lengths enter `distances` only after the merge: until then the old edges of a
+    // refilled slot still read NaN.
     let added = 0;
     const { freshEdges, freshLength, merged } = this.scratch;
     for (let s = 0; s < this.capacity; s++) {
       if (fresh[s] === 0) continue;
       for (let t = 0; t < this.capacity; t++) {
         if (t === s || slotSeq[t] < 0 || (fresh[t] === 1 && t > s)) continue;
-        const e = s > t ? rowStart[s] + t : rowStart[t] + s;
-        distances[e] = euclideanFloat32(this.coords, this.dimension, s, t);
-        freshEdges[added++] = e;
+        freshEdges[added] = s > t ? rowStart[s] + t : rowStart[t] + s;
+        freshLength[added++] = euclideanFloat32(this.coords, this.dimension, s, t);
       }
     }
-    sortEdges(freshEdges, added, distances, this.scratch.keys);
-    for (let b = 0; b < added; b++) freshLength[b] = distances[freshEdges[b]];
-    // 2. One pass over the old order: edges with both ends untouched stay, the new ones merge in
-    // (shorter first, equal lengths by larger index); then the result is copied back.
+    sortEdges(freshEdges, freshLength, added, this.scratch.keys);
+    // 2. One pass over the old order: edges of emptied slots (NaN) drop out, the new ones merge
+    // in (shorter first, equal lengths by larger index).
     let b = 0;
     let out = 0;
     for (let k = 0; k < this.edgeCount; k++) {
       const e = sorted[k];
-      const i = tops[e];
-      if (dirty[i] !== 0 || dirty[e - rowStart[i]] !== 0) continue;
       const length = distances[e];
+      if (length !== length) continue;
       while (b < added && (freshLength[b] < length || (freshLength[b] === length && freshEdges[b] > e))) merged[out++] = freshEdges[b++];
       merged[out++] = e;
     }
     while (b < added) merged[out++] = freshEdges[b++];
+    for (let k = 0; k < added; k++) distances[freshEdges[k]] = freshLength[k];
     sorted.set(merged.subarray(0, out));
     this.edgeCount = out;
-    dirty.fill(0);
     fresh.fill(0);
   }
 
@@ -294,20 +294,21 @@ const floatBits = new Float32Array(1);
 const floatBitsAsInt = new Uint32Array(floatBits.buffer);
 
 /**
- * Sorts edge indices into filtration order. Below 2^22 edges (2896 slots) each gets one exact
- * float64 key, (bits of its float32 length)·2^22 + (2^22 − 1 − index): the bit pattern of a
- * non-negative float orders like its value. A native numeric sort of those keys needs no
- * comparator call per comparison.
+ * Sorts edges (indices with their lengths, side by side) into filtration order: length
+ * ascending, ties by larger index first. Each gets one exact float64 key, (bits of its float32 length)·2^22 + (2^22 − 1 − index): the bit pattern of a
+ * non-negative float orders like its value, so a native numeric sort needs no comparator
+ * call, and the key gives both back.
  */
-function sortEdges(edges: Int32Array, count: number, distances: Float32Array, keys: Float64Array): void {
-  if (distances.length > INDEX_LIMIT) {
-    edges.subarray(0, count).sort((p, q) => distances[p] - distances[q] || q - p);
-    return;
-  }
+function sortEdges(edges: Int32Array, lengths: Float32Array, count: number, keys: Float64Array): void {
   for (let k = 0; k < count; k++) {
-    floatBits[0] = distances[edges[k]];
+    floatBits[0] = lengths[k];
     keys[k] = floatBitsAsInt[0] * INDEX_LIMIT + (INDEX_LIMIT - 1 - edges[k]);
   }
   const sorted = keys.subarray(0, count).sort();
-  for (let k = 0; k < count; k++) edges[k] = INDEX_LIMIT - 1 - (sorted[k] % INDEX_LIMIT);
+  for (let k = 0; k < count; k++) {
+    const low = sorted[k] % INDEX_LIMIT;
+    edges[k] = INDEX_LIMIT - 1 - low;
+    floatBitsAsInt[0] = (sorted[k] - low) / INDEX_LIMIT;
+    lengths[k] = floatBits[0];
+  }
 }

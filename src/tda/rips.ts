@@ -125,27 +125,25 @@ function reduceSortedEdges(
   return reducer.intervals;
 }
 
-/** Ranks straight from edges already in filtration order: no sort. Its arrays live in `workspace`. */
+/**
+ * Ranks straight from edges already in filtration order: no sort, one pass. Its arrays live in
+ * `workspace`. Absent pairs get rank m, above every rank the pass can hand out, so the
+ * matrix is filled before the number of distinct values is known.
+ */
 function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, m: number, workspace: Workspace): Filtration {
   const values = workspace.float32("values", m);
   const tops = workspace.edgeTops(n);
   const ends = { top: workspace.int32("endsTop", m), bottom: workspace.int32("endsBottom", m) };
-  let distinct = 0;
-  for (let k = 0; k < m; k++) {
-    const d = lower[sortedEdges[k]];
-    if (distinct === 0 || values[distinct - 1] !== d) values[distinct++] = d;
-  }
-  const ranksOfValues = values.subarray(0, distinct);
-  const dense = workspace.int32("ranks", n * n).fill(distinct);
+  const infinite = m;
+  const dense = workspace.int32("ranks", n * n).fill(infinite);
   const edges = SimplexList.of(workspace.float64("edgeIndices", m), workspace.int32("edgeRanks", m));
-  edges.size = 0;
   let rank = -1;
   let last = NaN;
   for (let k = 0; k < m; k++) {
     const e = sortedEdges[k];
     const d = lower[e];
     if (d !== last) {
-      rank++;
+      values[++rank] = d;
       last = d;
     }
     const i = tops[e];
@@ -154,19 +152,21 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
     ends.bottom[k] = j;
     dense[i * n + j] = rank;
     dense[j * n + i] = rank;
-    edges.push(e, rank);
+    edges.indices[k] = e;
+    edges.ranks[k] = rank;
   }
+  const ranksOfValues = values.subarray(0, rank + 1);
   return {
     n,
     threshold,
     values: ranksOfValues,
-    infinite: distinct,
+    infinite,
     dense,
     offsets: null,
     neighbors: null,
     neighborRanks: null,
     edges,
     edgeEnds: ends,
-    valueRange: [distinct ? ranksOfValues[0] : 0, distinct ? ranksOfValues[distinct - 1] : 0],
+    valueRange: [m ? ranksOfValues[0] : 0, m ? ranksOfValues[rank] : 0],
   };
 }

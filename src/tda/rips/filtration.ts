@@ -15,6 +15,7 @@ export interface Filtration {
   n: number;
   threshold: number;
   values: Float32Array;
+  /** The rank of absent pairs: above every edge's rank (the number of distinct lengths, or more). */
   infinite: number;
   dense: Int32Array | null;
   offsets: Int32Array | null;
