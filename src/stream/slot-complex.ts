@@ -16,9 +16,10 @@
  *   above (tda/rips.ts persistenceAboveZero), which then needs no sort.
  *
  * A complex owns only what must outlive a call: the points, the distances and the sorted edges
- * (about 4·n² bytes for n slots). Merge buffers and the edge list handed to the reduction are scratch shared by every
- * complex of the same capacity (all work is synchronous), so many keys cost little more than
- * their own state. Computing allocates only the result.
+ * (about 4·n² bytes for n slots). The merge buffer, the relabelled edges of a partly filled
+ * window and the engine's workspace are scratch shared by every complex of the same capacity
+ * (all work is synchronous), so many keys cost little more than their own state. Computing
+ * allocates only the result.
  */
 import { enclosingRadius, euclideanFloat32 } from "../tda/rips/filtration.ts";
 import { persistenceAboveZero } from "../tda/rips.ts";
