@@ -111,6 +111,9 @@ export class RipsReducer {
   private readonly helper?: AssemblyHelper;
   /** Where the working structures are kept between runs; a run's results never live there. */
   private readonly workspace: Workspace;
+  /** With the rank matrix: each vertex's neighbours as a bitset of `words` words, for finding an edge's cofacets. */
+  private readonly adjacency: Int32Array;
+  private readonly words: number;
 
   constructor(f: Filtration, maxDim: number, modulus: number, options: ReducerOptions = {}) {
     this.helper = options.helper;
@@ -123,6 +126,8 @@ export class RipsReducer {
     this.binomial = workspace.object("binomial", () => new BinomialTable(f.n, maxDim + 2), (table) => table.fits(f.n, maxDim + 2));
     this.combination = workspace.object("combination", () => new ColumnHeap());
     this.combination.clear();
+    this.words = (f.n + 31) >>> 5;
+    this.adjacency = f.dense ? neighbourBits(f, this.words, workspace) : new Int32Array(0);
     const Enumerator = f.neighbors ? SparseCofacets : DenseCofacets;
     this.main = new Enumerator(f, this.binomial, maxDim + 1);
     this.aux = new Enumerator(f, this.binomial, maxDim + 1);
@@ -422,9 +427,23 @@ export class RipsReducer {
         break;
       }
     } else if (dim === 1) {
+      // Common neighbours from the top, a word at a time: most edges have few or none.
+      const { adjacency, words } = this;
       const ra = w[0] * n;
       const rb = w[1] * n;
-      while (x >= 0 && (ranks[ra + x] > rank || ranks[rb + x] > rank)) x--;
+      x = -1;
+      search: for (let k = words - 1; k >= 0; k--) {
+        let common = adjacency[w[0] * words + k] & adjacency[w[1] * words + k];
+        while (common !== 0) {
+          const bit = 31 - Math.clz32(common);
+          const y = (k << 5) + bit;
+          if (ranks[ra + y] <= rank && ranks[rb + y] <= rank) {
+            x = y;
+            break search;
+          }
+          common ^= 1 << bit;
+        }
+      }
     } else {
       scan: for (; x >= 0; x--) {
         for (let t = 0; t <= dim; t++) if (ranks[w[t] * n + x] > rank) continue scan;
@@ -556,6 +575,19 @@ export class RipsReducer {
     for (let e = reduction.start[column]; e < reduction.start[column + 1]; e++) add(reduction.indices[e], reduction.coefficients[e]);
     return { simplices, coefficients };
   }
+}
+
+/** Each vertex's neighbours through the filtration's edges, as bitsets of `words` words per vertex. */
+function neighbourBits(f: Filtration, words: number, workspace: Workspace): Int32Array {
+  const bits = workspace.int32("adjacency", f.n * words).fill(0);
+  const { indices, size } = f.edges;
+  for (let k = 0; k < size; k++) {
+    const u = edgeTop(indices[k]);
+    const v = indices[k] - (u * (u - 1)) / 2;
+    bits[u * words + (v >>> 5)] |= 1 << (v & 31);
+    bits[v * words + (u >>> 5)] |= 1 << (u & 31);
+  }
+  return bits;
 }
 
 /** An addition must cancel the pivot; if it ever did not, the reduction would loop forever. */
