@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { persistenceAboveZero, ripsPersistence } from "../src/tda/index.ts";
+import { persistenceAboveZero, ripsPersistence, Workspace } from "../src/tda/index.ts";
 import type { Diagrams, Interval } from "../src/tda/types.ts";
-import { Workspace } from "../src/tda/rips/workspace.ts";
 import { float32Distance } from "./helpers/ripser-oracle.ts";
 
 /**
