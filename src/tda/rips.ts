@@ -1,4 +1,4 @@
-import { buildFiltration, type Filtration } from "./rips/filtration.ts";
+import { buildFiltration, rankMatrixFiltration, type Filtration } from "./rips/filtration.ts";
 import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
@@ -156,17 +156,5 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
     edges.ranks[k] = rank;
   }
   const ranksOfValues = values.subarray(0, rank + 1);
-  return {
-    n,
-    threshold,
-    values: ranksOfValues,
-    infinite,
-    dense,
-    offsets: null,
-    neighbors: null,
-    neighborRanks: null,
-    edges,
-    edgeEnds: ends,
-    valueRange: [m ? ranksOfValues[0] : 0, m ? ranksOfValues[rank] : 0],
-  };
+  return rankMatrixFiltration(n, threshold, ranksOfValues, infinite, dense, edges, [m ? ranksOfValues[0] : 0, m ? ranksOfValues[rank] : 0], ends);
 }

@@ -324,18 +324,21 @@ function denseFiltration(n: number, lower: Float32Array, t: number, kept: number
     dense[i * n + j] = edges.ranks[k];
     dense[j * n + i] = edges.ranks[k];
   }
-  return {
-    n,
-    threshold: t,
-    values,
-    infinite,
-    dense,
-    offsets: null,
-    neighbors: null,
-    neighborRanks: null,
-    edges,
-    valueRange,
-  };
+  return rankMatrixFiltration(n, t, values, infinite, dense, edges, valueRange);
+}
+
+/** A filtration over its n×n rank matrix, without neighbour lists: one object shape for every builder. */
+export function rankMatrixFiltration(
+  n: number,
+  threshold: number,
+  values: Float32Array,
+  infinite: number,
+  dense: Int32Array,
+  edges: SimplexList,
+  valueRange: [number, number],
+  edgeEnds?: EdgeEnds,
+): Filtration {
+  return { n, threshold, values, infinite, dense, offsets: null, neighbors: null, neighborRanks: null, edges, edgeEnds, valueRange };
 }
 
 /** CSR neighbour lists, each sorted by decreasing vertex, with edge ranks. */
