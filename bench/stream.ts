@@ -338,8 +338,9 @@ function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "increme
  * One window, diagrams only, ours against Debian's ripser: the workload's first windows of
  * the demo data (H0 and H1 at the enclosing radius), ours by ripsPersistence from scratch as
  * in the recompute figure, Ripser as a whole process on the window's points minus its run on
- * 3 points measured beside it; each the best of 3 runs, then the mean over windows. The barcodes are
- * compared too. Null when ripser or GNU time (which times it, as in bench:ph) is not installed.
+ * 3 points measured beside it; each the best of 3 runs, then the mean over windows. The
+ * barcodes are compared too. Null when ripser or GNU time (which times it, as in bench:ph) is
+ * not installed.
  */
 function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: number; identical: number; windows: number } | null {
   if (!existsSync(RIPSER) || !existsSync(GNU_TIME)) return null;
@@ -354,9 +355,8 @@ function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: number; i
     const run = runMeasured(RIPSER, args, text);
     return { ms: run.seconds * 1000, out: run.stdout };
   };
-  // Ripser's start-up is measured beside each window, so both see the same machine: one
-  // start-up measured apart, while the threads of the run before were still winding down,
-  // once left a window 0.07 ms.
+  // Ripser's start-up is measured beside each window, so both see the same machine: a
+  // start-up measured once, while other threads are still busy, can last as long as a window.
   const startup = pointCloudText([[0, 0, 0], [1, 0, 0], [0, 1, 0]]);
   const best = (f: () => number) => Math.min(f(), f(), f());
   let ours = 0;

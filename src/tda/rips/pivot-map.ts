@@ -27,18 +27,14 @@ function emptyKeys(keys: Float64Array, capacity: number): Float64Array {
  * per entry.
  */
 export class PivotMap {
-  keys: Float64Array;
-  columns: Int32Array;
-  coefficients: Int32Array;
+  keys: Float64Array = new Float64Array(0);
+  columns: Int32Array = new Int32Array(0);
+  coefficients: Int32Array = new Int32Array(0);
   size = 0;
-  private mask: number;
+  private mask = 0;
 
   constructor(expected = 1024) {
-    const capacity = capacityFor(expected);
-    this.keys = new Float64Array(capacity).fill(-1);
-    this.columns = new Int32Array(capacity);
-    this.coefficients = new Int32Array(capacity);
-    this.mask = capacity - 1;
+    this.reset(expected);
   }
 
   /** Empties the map, sized for `expected` entries. */
@@ -112,14 +108,12 @@ export class PivotMap {
 
 /** Open-addressing hash set of simplex indices. */
 export class IndexSet {
-  keys: Float64Array;
+  keys: Float64Array = new Float64Array(0);
   size = 0;
-  private mask: number;
+  private mask = 0;
 
   constructor(expected = 512) {
-    const capacity = capacityFor(expected);
-    this.keys = new Float64Array(capacity).fill(-1);
-    this.mask = capacity - 1;
+    this.reset(expected);
   }
 
   /** Empties the set, sized for `expected` entries. */

@@ -1,9 +1,9 @@
 /**
- * Typed arrays and working structures kept from one call to the next. A stream computes thousands of small
- * problems a second; taking their working arrays from here instead of allocating them
- * spares the collector and keeps the process's memory flat. Each call overwrites what the
- * previous one left, so a workspace serves one computation at a time (everything here is
- * synchronous) and nothing returned to a caller may live in it.
+ * Typed arrays and working structures kept from one call to the next. A stream computes
+ * thousands of small problems a second; taking their working arrays from here instead of
+ * allocating them spares the collector and keeps the process's memory flat. Each call
+ * overwrites what the previous one left, so a workspace serves one computation at a time
+ * (everything here is synchronous) and nothing returned to a caller may live in it.
  */
 type TypedArray = Int32Array | Float32Array | Float64Array;
 
