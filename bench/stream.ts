@@ -28,11 +28,11 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { DemoSource, endlessDemoEvents } from "../src/adapters/demo/demo-source.ts";
 import { NullSink } from "../src/adapters/sinks/store-sink.ts";
 import type { Source } from "../src/adapters/types.ts";
-import { checkConfig, type PipelineConfig } from "../src/service/config.ts";
-import { createLogger } from "../src/service/logger.ts";
-import { PipelineMetrics } from "../src/service/metrics.ts";
+import { checkConfig, type PipelineConfig } from "../src/service/config/config.ts";
+import { createLogger } from "../src/service/runtime/logger.ts";
+import { PipelineMetrics } from "../src/service/runtime/metrics.ts";
 import { startPipeline, type RunningPipeline } from "../src/service/pipeline.ts";
-import { shardOf } from "../src/service/shard.ts";
+import { shardOf } from "../src/service/runtime/shard.ts";
 import { SlotComplex } from "../src/stream/slot-complex.ts";
 import { ripsPersistence } from "../src/tda/rips.ts";
 import type { Diagrams } from "../src/tda/types.ts";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ripsPersistence } from "../src/tda/index.ts";
 import type { AssemblyHelper } from "../src/tda/rips/reducer.ts";
-import { assemblyWorker } from "../src/service/rips-threads.ts";
+import { assemblyWorker } from "../src/service/runtime/rips-threads.ts";
 import { diagramKeys } from "./helpers/ripser-oracle.ts";
 
 function cloud(n: number, seed: number): number[][] {

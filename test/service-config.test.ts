@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ConfigError, parseConfigText } from "../src/service/config.ts";
-import { applyFlags, parsePipelineFlags } from "../src/service/flags.ts";
+import { ConfigError, parseConfigText } from "../src/service/config/config.ts";
+import { applyFlags, parsePipelineFlags } from "../src/service/cli/run-flags.ts";
 
 const GOOD = `
 source:

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import type { OutputRecord, Sink } from "../src/adapters/types.ts";
-import { checkConfig } from "../src/service/config.ts";
-import { createLogger } from "../src/service/logger.ts";
+import { checkConfig } from "../src/service/config/config.ts";
+import { createLogger } from "../src/service/runtime/logger.ts";
 import { startPipeline } from "../src/service/pipeline.ts";
 
 /** A sink that holds every write until released: the pipeline "falls behind". */

@@ -7,11 +7,11 @@ import { HttpSource } from "../adapters/sources/http-source.ts";
 import { StdinSource } from "../adapters/sources/stdin-source.ts";
 import { SqliteStateStore } from "../adapters/store/sqlite-store.ts";
 import type { Sink, Source } from "../adapters/types.ts";
-import type { PipelineConfig } from "./config.ts";
-import { ServiceHttpServer } from "./http-server.ts";
-import type { Logger } from "./logger.ts";
-import { PipelineMetrics } from "./metrics.ts";
-import { PipelineRunner } from "./runner.ts";
+import type { PipelineConfig } from "./config/config.ts";
+import { ServiceHttpServer } from "./http/server.ts";
+import type { Logger } from "./runtime/logger.ts";
+import { PipelineMetrics } from "./runtime/metrics.ts";
+import { PipelineRunner } from "./runtime/runner.ts";
 
 export interface RunningPipeline {
   runner: PipelineRunner;

@@ -1,5 +1,5 @@
-import type { PipelineConfig } from "./config.ts";
-import type { Logger } from "./logger.ts";
+import type { PipelineConfig } from "./config/config.ts";
+import type { Logger } from "./runtime/logger.ts";
 import { startPipeline } from "./pipeline.ts";
 
 /** Seconds between SIGTERM and a forced exit: Kubernetes waits 30 s, the runbook asks for 10. */

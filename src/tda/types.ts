@@ -43,7 +43,7 @@ export interface RipsOptions {
   onProgress?: (dim: number, done: number) => void;
   /**
    * Makes a helper that assembles half of each dimension's columns on another thread
-   * (for Node: `assemblyWorker` in src/service/rips-threads.ts). Results are identical.
+   * (for Node: `assemblyWorker` in src/service/runtime/rips-threads.ts). Results are identical.
    */
   assemblyHelper?: (filtration: Filtration, maxDim: number) => AssemblyHelper;
 }

@@ -1,4 +1,4 @@
-import { loadConfigFile } from "../config.ts";
+import { loadConfigFile } from "../config/config.ts";
 import { TdaInputError } from "../../tda/types.ts";
 
 const USAGE = `usage: streaming-tda config validate FILE

@@ -1,5 +1,5 @@
-import { parsePipelineFlags } from "../flags.ts";
-import { createLogger } from "../logger.ts";
+import { parsePipelineFlags } from "./run-flags.ts";
+import { createLogger } from "../runtime/logger.ts";
 import { servePipeline } from "../serve.ts";
 import { resolvePipelineConfig } from "./run.ts";
 

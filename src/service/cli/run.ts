@@ -1,6 +1,6 @@
-import { checkConfig, ConfigError, loadConfigFile, type PipelineConfig } from "../config.ts";
-import { applyFlags, parsePipelineFlags } from "../flags.ts";
-import { createLogger } from "../logger.ts";
+import { checkConfig, ConfigError, loadConfigFile, type PipelineConfig } from "../config/config.ts";
+import { applyFlags, parsePipelineFlags } from "./run-flags.ts";
+import { createLogger } from "../runtime/logger.ts";
 import { servePipeline } from "../serve.ts";
 import { TdaInputError } from "../../tda/types.ts";
 

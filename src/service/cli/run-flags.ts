@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { TdaInputError } from "../tda/types.ts";
-import { UsageError } from "./cli/args.ts";
-import type { PipelineConfig } from "./config.ts";
+import { TdaInputError } from "../../tda/types.ts";
+import { UsageError } from "./args.ts";
+import type { PipelineConfig } from "../config/config.ts";
 
 /** The common options of `run` and `demo`, as node's parseArgs declares them. */
 export const PIPELINE_FLAGS = {

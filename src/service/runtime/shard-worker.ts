@@ -3,8 +3,8 @@
  * snapshot request answers with the state after exactly the batches sent before it.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openEvictedKeyReader } from "../adapters/store/sqlite-store.ts";
-import type { KeyState } from "../stream/types.ts";
+import { openEvictedKeyReader } from "../../adapters/store/sqlite-store.ts";
+import type { KeyState } from "../../stream/types.ts";
 import { ShardCore, type ShardInit } from "./shard-core.ts";
 import { CONTROL_CUT, CONTROL_STARTED, type ToShard } from "./shard.ts";
 

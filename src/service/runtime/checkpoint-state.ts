@@ -1,5 +1,5 @@
-import type { Checkpoint, SourcePosition } from "../adapters/types.ts";
-import type { KeyState, StreamCounts, StreamState } from "../stream/types.ts";
+import type { Checkpoint, SourcePosition } from "../../adapters/types.ts";
+import type { KeyState, StreamCounts, StreamState } from "../../stream/types.ts";
 import type { ShardSnapshot } from "./shard-core.ts";
 import { shardOf } from "./shard.ts";
 

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { StreamProcessor } from "../stream/processor.ts";
-import type { KeyState, OutputRecord, RawRecord, StreamConfig, StreamCounts, StreamState } from "../stream/types.ts";
+import { StreamProcessor } from "../../stream/processor.ts";
+import type { KeyState, OutputRecord, RawRecord, StreamConfig, StreamCounts, StreamState } from "../../stream/types.ts";
 
 /** What a shard returns for one batch: the outputs, and for each output what caused it. */
 export interface ShardBatchResult {

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HttpSource } from "../adapters/sources/http-source.ts";
-import type { Source, StateStore } from "../adapters/types.ts";
-import { DASHBOARD_HTML } from "./dashboard.ts";
-import type { Logger } from "./logger.ts";
-import type { PipelineMetrics } from "./metrics.ts";
-import type { PipelineRunner } from "./runner.ts";
+import type { HttpSource } from "../../adapters/sources/http-source.ts";
+import type { Source, StateStore } from "../../adapters/types.ts";
+import { DASHBOARD_HTML } from "./page.ts";
+import type { Logger } from "../runtime/logger.ts";
+import type { PipelineMetrics } from "../runtime/metrics.ts";
+import type { PipelineRunner } from "../runtime/runner.ts";
 
 export interface HttpServerOptions {
   port: number;

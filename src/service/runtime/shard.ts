@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { KeyState, RawRecord } from "../stream/types.ts";
+import type { KeyState, RawRecord } from "../../stream/types.ts";
 import { ShardCore, type ShardBatchResult, type ShardInit, type ShardSnapshot } from "./shard-core.ts";
 import { siblingModule } from "./sibling-module.ts";
 

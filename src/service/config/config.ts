@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { resolveConfig } from "../stream/config.ts";
-import type { StreamConfig } from "../stream/types.ts";
-import { TdaInputError } from "../tda/types.ts";
+import { resolveConfig } from "../../stream/config.ts";
+import type { StreamConfig } from "../../stream/types.ts";
+import { TdaInputError } from "../../tda/types.ts";
 
 export type SourceConfig =
   | { type: "file"; path: string; format?: "json" | "csv"; follow: boolean }

@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { openEvictedKeyReader } from "../adapters/store/sqlite-store.ts";
-import type { OutputRecord, Sink, Source, SourcePosition, SourceRecord, StateStore } from "../adapters/types.ts";
-import type { KeyState, RawRecord, StreamConfig, StreamCounts, StreamState } from "../stream/types.ts";
+import { openEvictedKeyReader } from "../../adapters/store/sqlite-store.ts";
+import type { OutputRecord, Sink, Source, SourcePosition, SourceRecord, StateStore } from "../../adapters/types.ts";
+import type { KeyState, RawRecord, StreamConfig, StreamCounts, StreamState } from "../../stream/types.ts";
 import { addCounts, emptyCounts, joinSnapshots, splitState } from "./checkpoint-state.ts";
 import type { Logger } from "./logger.ts";
 import type { PipelineMetrics } from "./metrics.ts";

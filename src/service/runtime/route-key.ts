@@ -1,4 +1,4 @@
-import type { RawRecord } from "../stream/types.ts";
+import type { RawRecord } from "../../stream/types.ts";
 
 /** `{"key":"…"` at the start of a JSON line, without escapes: the generator's and most producers' shape. */
 const LEADING_KEY = /^\s*\{\s*"key"\s*:\s*"([^"\\]*)"/;
