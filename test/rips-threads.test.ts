@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ripsPersistence } from "../src/tda/index.ts";
-import type { AssemblyHelper } from "../src/tda/rips/reducer.ts";
+import type { AssemblyHelper } from "../src/tda/rips/assembly.ts";
 import { assemblyWorker } from "../src/service/runtime/rips-threads.ts";
 import { diagramKeys } from "./helpers/ripser-oracle.ts";
 

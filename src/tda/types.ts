@@ -1,5 +1,5 @@
 import type { Filtration } from "./rips/filtration.ts";
-import type { AssemblyHelper } from "./rips/reducer.ts";
+import type { AssemblyHelper } from "./rips/assembly.ts";
 
 /** A persistence interval [birth, death); death is Infinity for a class that never dies. */
 export type Interval = [birth: number, death: number];
