@@ -19,11 +19,14 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { diagramsFromJson, type Diagrams } from "../src/tda/index.ts";
-import { compareBarcodes, parseRipserOutput, pointCloudText, randomCloud, RIPSER, seededRandom } from "../test/helpers/ripser-oracle.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
+import { compareBarcodes } from "../testkit/barcodes.ts";
+import { datasetPath } from "../testkit/datasets.ts";
+import { pointCloudText, randomCloud } from "../testkit/inputs.ts";
+import { parseRipserOutput, RIPSER } from "../testkit/ripser.ts";
 import { alternateMeasured, GNU_TIME, median, repeatMeasured, runMeasured, summarizeRuns, type ProcessRun, type RepeatPolicy } from "./lib/measure.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const DATASETS = join(ROOT, "../shared/datasets");
 const NODE = process.execPath;
 const CLI = join(ROOT, "bin/streaming-tda.js");
 const RUNNER = join(ROOT, "bench/lib/run-ph.js");
@@ -104,8 +107,8 @@ function main(): void {
     const clouds = new Map([128, 256, 512].map((n) => [n, cloudFile(n)]));
 
     const cases: BenchCase[] = [
-      { name: "sphere_3_192 --dim 2", file: join(DATASETS, "sphere_3_192.lower_distance_matrix"), format: "lower-distance", dim: 2, timing: "process" },
-      { name: "o3_1024 --dim 3 --threshold 1.8", file: join(DATASETS, "o3_1024.txt"), format: "point-cloud", dim: 3, threshold: "1.8", timing: "process" },
+      { name: "sphere_3_192 --dim 2", file: datasetPath("sphere_3_192.lower_distance_matrix"), format: "lower-distance", dim: 2, timing: "process" },
+      { name: "o3_1024 --dim 3 --threshold 1.8", file: datasetPath("o3_1024.txt"), format: "point-cloud", dim: 3, threshold: "1.8", timing: "process" },
       ...[1, 2].flatMap((dim) =>
         [128, 256, 512].map((n): BenchCase => ({ name: `random_3d_${n} --dim ${dim}`, file: clouds.get(n) ?? "", format: "point-cloud", dim, timing: "in-process" })),
       ),

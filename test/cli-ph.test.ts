@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -10,14 +10,13 @@ import { describeError } from "../src/service/cli/main.ts";
 import { formatCppFloat, formatCsv, formatJson, formatRipser, shortestFloat32, visibleIntervals } from "../src/service/cli/output.ts";
 import { progressLine } from "../src/service/cli/ph.ts";
 import { TdaInputError, type Diagrams } from "../src/tda/types.ts";
+import { datasetPath } from "../testkit/datasets.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const node = join(root, "node_modules/.bin/node");
 const bin = join(root, "bin/streaming-tda.js");
 const fixtures = join(root, "test/fixtures/formats");
-const datasets = join(root, "../shared/datasets");
 const scratch = mkdtempSync(join(tmpdir(), "streaming-tda-ph-"));
-const hasDatasets = existsSync(join(datasets, "random16.lower_distance_matrix"));
 const hasRipser = spawnSync("ripser", ["--help"]).status !== null;
 
 /** Runs the real executable the way a user does. */
@@ -254,14 +253,12 @@ describe("error reports", () => {
 });
 
 describe("streaming-tda ph, end to end", () => {
-  const skipDatasets = hasDatasets ? false : `no datasets at ${datasets}`;
-
-  it("--collapse prints the same barcodes, byte for byte", { skip: skipDatasets }, () => {
+  it("--collapse prints the same barcodes, byte for byte", () => {
     for (const [dataset, args, expected] of [
       ["projective_plane.lower_distance_matrix", ["--dim", "2"], "projective_plane.dim2.ripser.txt"],
       ["random16.lower_distance_matrix", ["--dim", "3", "--threshold", "60"], "random16.dim3.threshold60.ripser.txt"],
     ] as const) {
-      const run = cli(["ph", "--format", "lower-distance", "--collapse", ...args, join(datasets, dataset)]);
+      const run = cli(["ph", "--format", "lower-distance", "--collapse", ...args, datasetPath(dataset)]);
       assert.equal(run.stderr, "");
       assert.equal(run.stdout, readFileSync(join(fixtures, expected), "utf8"));
     }
@@ -272,15 +269,15 @@ describe("streaming-tda ph, end to end", () => {
     ["random16.lower_distance_matrix", ["--dim", "2"], "random16.dim2.ripser.txt"],
     ["random16.lower_distance_matrix", ["--dim", "3", "--threshold", "60"], "random16.dim3.threshold60.ripser.txt"],
   ] as const) {
-    it(`prints Ripser's output byte for byte: ${dataset} ${args.join(" ")}`, { skip: skipDatasets }, () => {
-      const run = cli(["ph", "--format", "lower-distance", ...args, join(datasets, dataset)]);
+    it(`prints Ripser's output byte for byte: ${dataset} ${args.join(" ")}`, () => {
+      const run = cli(["ph", "--format", "lower-distance", ...args, datasetPath(dataset)]);
       assert.equal(run.stderr, "");
       assert.equal(run.code, 0);
       // Stored output of Debian's ripser 1.2.1, checked against the live binary when present.
       const stored = readFileSync(join(fixtures, expected), "utf8");
       assert.equal(run.stdout, stored);
       if (hasRipser) {
-        assert.equal(execFileSync("ripser", ["--format", "lower-distance", ...args, join(datasets, dataset)], { encoding: "utf8" }), stored);
+        assert.equal(execFileSync("ripser", ["--format", "lower-distance", ...args, datasetPath(dataset)], { encoding: "utf8" }), stored);
       }
     });
   }

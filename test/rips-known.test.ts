@@ -3,11 +3,12 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ripsPersistence } from "../src/tda/index.ts";
 import { TdaInputError, type Interval, type RipsInput, type RipsOptions } from "../src/tda/types.ts";
-import { float32Distance, randomCloud, seededRandom } from "./helpers/ripser-oracle.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
+import { datasetPath } from "../testkit/datasets.ts";
+import { float32Distance, randomCloud } from "../testkit/inputs.ts";
 
 /** Barcodes whose every interval is known in closed form or from the topology of the space sampled. */
 
-const DATASETS = new URL("../../shared/datasets/", import.meta.url);
 
 function persistence([birth, death]: Interval): number {
   return death - birth;
@@ -39,7 +40,7 @@ function fibonacciSphere(n: number): number[][] {
 
 /** Compressed lower triangle of a lower-distance text file, as ripser reads it (commas or whitespace). */
 function readLowerDistanceFile(name: string): { type: "lower"; n: number; distances: number[] } {
-  const distances = readFileSync(new URL(name, DATASETS), "utf8")
+  const distances = readFileSync(datasetPath(name), "utf8")
     .split(/[\s,]+/)
     .filter((token) => token !== "")
     .map(Number);

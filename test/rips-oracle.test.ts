@@ -3,37 +3,17 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ripsPersistence } from "../src/tda/index.ts";
 import type { RipsInput } from "../src/tda/types.ts";
-import {
-  assertSameBarcodes,
-  lowerOf,
-  lowerOfDipha,
-  lowerOfFull,
-  lowerOfPoints,
-  matrixCase,
-  numbersOf,
-  parseRipserOutput,
-  pointCloudCase,
-  pointsOf,
-  randomCloud,
-  ripserArgs,
-  runGudhi,
-  runRipser,
-  runRipserOnFile,
-  seededRandom,
-  sparseCase,
-  sparseFrom,
-  type LowerMatrix,
-  type OracleCase,
-  type RipserFormat,
-} from "./helpers/ripser-oracle.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
+import { assertSameBarcodes } from "../testkit/barcodes.ts";
+import { datasetPath } from "../testkit/datasets.ts";
+import { runGudhi } from "../testkit/gudhi.ts";
+import { lowerOf, lowerOfDipha, lowerOfFull, lowerOfPoints, matrixCase, numbersOf, pointCloudCase, pointsOf, randomCloud, sparseCase, sparseFrom, type LowerMatrix, type OracleCase } from "../testkit/inputs.ts";
+import { parseRipserOutput, ripserArgs, runRipser, runRipserOnFile, type RipserFormat } from "../testkit/ripser.ts";
 
 /**
  * Our barcodes against Debian's ripser 1.2.1 on the same numbers: equal multisets of
  * intervals per dimension, compared at the 6 significant digits ripser prints.
  */
-
-const DATASETS = new URL("../../shared/datasets/", import.meta.url);
-const datasetPath = (name: string): string => new URL(name, DATASETS).pathname;
 
 /** Checks one case: `ripserText` when ripser must read other numbers than ours (see `sparseCheck`). */
 function checkAgainstRipser(testCase: OracleCase, maxDim: number, threshold: number | undefined, label: string, ripserText = testCase.text, isolatedPointsRipserCannotSee = 0): void {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { persistenceAboveZero, ripsPersistence, Workspace } from "../src/tda/index.ts";
 import type { Diagrams, Interval } from "../src/tda/types.ts";
-import { float32Distance } from "./helpers/ripser-oracle.ts";
+import { float32Distance } from "../testkit/inputs.ts";
 
 /**
  * Properties every Rips barcode has, checked on random small clouds. fast-check shrinks a

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ripsPersistence } from "../src/tda/index.ts";
 import type { AssemblyHelper } from "../src/tda/rips/assembly.ts";
 import { assemblyWorker } from "../src/service/runtime/rips-threads.ts";
-import { diagramKeys } from "./helpers/ripser-oracle.ts";
+import { diagramKeys } from "../testkit/barcodes.ts";
 
 function cloud(n: number, seed: number): number[][] {
   let s = seed;

@@ -1,100 +1,7 @@
-import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import type { Diagrams, RipsInput } from "../../src/tda/types.ts";
+import type { RipsInput } from "../src/tda/types.ts";
+import type { RipserFormat } from "./ripser.ts";
 
-export const RIPSER = "/usr/bin/ripser";
-
-/** Runs Debian's ripser with `text` on its standard input and parses its intervals. */
-export function runRipser(text: string, args: string[]): Diagrams {
-  requireRipser();
-  const out = execFileSync(RIPSER, args, { input: text, encoding: "utf8", maxBuffer: 1 << 28 });
-  return parseRipserOutput(out);
-}
-
-/** A missing oracle is a set-up problem, not a wrong barcode: say how to fix it. */
-function requireRipser(): void {
-  if (!existsSync(RIPSER)) throw new Error(`${RIPSER} is missing: the oracle tests need Debian's ripser (apt-get install -y ripser)`);
-}
-
-export function parseRipserOutput(out: string): Diagrams {
-  const diagrams: Diagrams = [];
-  let dim = -1;
-  for (const line of out.split("\n")) {
-    const header = /^persistence intervals in dim (\d+):/.exec(line);
-    if (header) {
-      dim = Number(header[1]);
-      diagrams[dim] = [];
-      continue;
-    }
-    const m = /^\s*\[([^,]+),\s*([^)]*)\)/.exec(line);
-    if (m && dim >= 0) diagrams[dim].push([Number(m[1]), m[2].trim() === "" ? Infinity : Number(m[2])]);
-  }
-  return diagrams;
-}
-
-/**
- * Ripser prints 6 significant digits, so intervals compare after rounding ours the same
- * way; multisets per dimension, as sorted lists of "birth,death" keys.
- */
-export function diagramKeys(diagrams: Diagrams, dim: number): string[] {
-  return (diagrams[dim] ?? []).map(([b, d]) => `${round6(b)},${d === Infinity ? "inf" : round6(d)}`).sort();
-}
-
-function round6(x: number): string {
-  return Number(Math.fround(x).toPrecision(6)).toString();
-}
-
-/**
- * Asserts equal multisets of intervals (6 significant digits) in every dimension up to
- * `maxDim`. On a mismatch the message lists only the intervals one side has and the other
- * lacks, so a wrong barcode of a thousand intervals still gives a readable failure.
- */
-export function assertSameBarcodes(ours: Diagrams, reference: Diagrams, maxDim: number, label: string): void {
-  for (let dim = 0; dim <= maxDim; dim++) {
-    const a = diagramKeys(ours, dim);
-    const b = diagramKeys(reference, dim);
-    if (a.length === b.length && a.every((key, k) => key === b[k])) continue;
-    const { onlyLeft, onlyRight } = multisetDifference(a, b);
-    assert.fail(
-      `${label}: H${dim} differs (ours ${a.length} intervals, reference ${b.length}); ` +
-        `only ours: [${onlyLeft.slice(0, 12).join(" ")}${onlyLeft.length > 12 ? " …" : ""}] ` +
-        `only reference: [${onlyRight.slice(0, 12).join(" ")}${onlyRight.length > 12 ? " …" : ""}]`,
-    );
-  }
-}
-
-/** Barcodes equal as multisets per dimension at 6 significant digits; otherwise how many intervals differ. */
-export function compareBarcodes(ours: Diagrams, reference: Diagrams, maxDim: number): { identical: boolean; detail: string } {
-  const differences: string[] = [];
-  for (let dim = 0; dim <= maxDim; dim++) {
-    const { onlyLeft, onlyRight } = multisetDifference(diagramKeys(ours, dim), diagramKeys(reference, dim));
-    if (onlyLeft.length + onlyRight.length > 0) differences.push(`H${dim}: ${onlyLeft.length} only ours, ${onlyRight.length} only ripser`);
-  }
-  return { identical: differences.length === 0, detail: differences.join("; ") };
-}
-
-export function multisetDifference(left: string[], right: string[]): { onlyLeft: string[]; onlyRight: string[] } {
-  const counts = new Map<string, number>();
-  for (const key of left) counts.set(key, (counts.get(key) ?? 0) + 1);
-  for (const key of right) counts.set(key, (counts.get(key) ?? 0) - 1);
-  const onlyLeft: string[] = [];
-  const onlyRight: string[] = [];
-  for (const [key, count] of counts) {
-    for (let k = 0; k < count; k++) onlyLeft.push(key);
-    for (let k = 0; k < -count; k++) onlyRight.push(key);
-  }
-  return { onlyLeft, onlyRight };
-}
-
-/** Ripser's command-line arguments; `--format` always, since Debian's default is not the documented one. */
-export function ripserArgs(format: RipserFormat, maxDim: number, threshold?: number): string[] {
-  const args = ["--format", format, "--dim", String(maxDim)];
-  if (threshold !== undefined) args.push("--threshold", String(threshold));
-  return args;
-}
-
-export type RipserFormat = "point-cloud" | "lower-distance" | "upper-distance" | "distance" | "sparse";
+// Inputs written for both engines: the same numbers as ripser's text and as a RipsInput.
 
 /** Points as ripser's point-cloud text. */
 export function pointCloudText(points: number[][]): string {
@@ -189,8 +96,6 @@ export function sparseCase(m: SparseMatrix): OracleCase {
   return { format: "sparse", text: sparseText(m), input: { type: "sparse", n: m.n, i: m.i, j: m.j, d: m.d } };
 }
 
-export { seededRandom } from "../../src/tda/seeded-random.ts";
-
 /** n points uniform in [-1, 1]^dimension with coordinates exact in 32 bits. */
 export function randomCloud(random: () => number, n: number, dimension: number): number[][] {
   return Array.from({ length: n }, () => Array.from({ length: dimension }, () => Math.fround(2 * random() - 1)));
@@ -260,38 +165,4 @@ export function lowerOfDipha(bytes: Uint8Array): LowerMatrix {
   const lower: number[] = [];
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) lower.push(view.getFloat64(24 + (i * n + j) * 8, true));
   return { n, lower };
-}
-
-/** Runs ripser on a file (rather than text on stdin), for the binary formats and the large datasets. */
-export function runRipserOnFile(file: string, args: string[]): Diagrams {
-  requireRipser();
-  return parseRipserOutput(execFileSync(RIPSER, [...args, file], { encoding: "utf8", maxBuffer: 1 << 28 }));
-}
-
-const GUDHI_SCRIPT = `
-import json, sys
-import gudhi
-out = []
-for case in json.load(sys.stdin):
-    n, lower = case["n"], case["lower"]
-    rows = [[lower[i * (i - 1) // 2 + j] for j in range(i)] for i in range(n)]
-    tree = gudhi.RipsComplex(distance_matrix=rows).create_simplex_tree(max_dimension=case["maxDim"] + 1)
-    pairs = tree.persistence(homology_coeff_field=case["modulus"])
-    out.append([[dim, birth, None if death == float("inf") else death] for dim, (birth, death) in pairs if dim <= case["maxDim"]])
-json.dump(out, sys.stdout)
-`;
-
-/**
- * A second oracle for coefficients other than Z/2, which Debian's ripser is not built
- * for: GUDHI's Rips persistence over Z/p (python3-gudhi), on the full complex (the same
- * barcodes as up to the enclosing radius). One Python process for all `cases`.
- */
-export function runGudhi(cases: Array<{ matrix: LowerMatrix; maxDim: number; modulus: number }>): Diagrams[] {
-  const input = JSON.stringify(cases.map(({ matrix, maxDim, modulus }) => ({ n: matrix.n, lower: matrix.lower, maxDim, modulus })));
-  const out = JSON.parse(execFileSync("/usr/bin/python3", ["-c", GUDHI_SCRIPT], { input, encoding: "utf8", maxBuffer: 1 << 28 })) as Array<Array<[number, number, number | null]>>;
-  return out.map((pairs, k) => {
-    const diagrams: Diagrams = Array.from({ length: cases[k].maxDim + 1 }, () => []);
-    for (const [dim, birth, death] of pairs) diagrams[dim].push([birth, death ?? Infinity]);
-    return diagrams;
-  });
 }
