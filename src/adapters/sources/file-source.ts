@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { SetupError, systemReason } from "../errors.ts";
 import { GatedSource } from "../pause-gate.ts";
 import type { Source, SourcePosition, SourceRecord } from "../types.ts";
 import { LineSplitter } from "./line-splitter.ts";
@@ -19,18 +21,35 @@ export interface FileSourceOptions {
   maxLineBytes?: number;
 }
 
-/** Resume position of a file: the byte offset after the last consumed line, and its number. */
-export interface FilePosition {
+/**
+ * Which file a position belongs to: its inode and a hash of its first bytes (up to 64 KiB,
+ * as many as it had when it was opened). A file rotated away and replaced by a new one at
+ * the same path, or rewritten in place, differs in one or the other.
+ */
+export type FileIdentity = {
+  inode: number;
+  headBytes: number;
+  headSha256: string;
+};
+
+/** Resume position of a file: the byte offset after the last consumed line, its number, and the file. */
+export type FilePosition = {
   offset: number;
   line: number;
-}
+  /** Absent in positions written before files carried their identity: then only the size is checked. */
+  file?: FileIdentity;
+};
 
-/** Thrown when a checkpoint's position lies beyond the end of the file: another file, or one cut short. */
-export class FilePositionError extends Error {
+/**
+ * Thrown when a checkpoint's position does not fit the file at its path: it lies beyond the
+ * end, or the file is another one (rotated, replaced, rewritten).
+ */
+export class FilePositionError extends SetupError {
   override name = "FilePositionError";
 }
 
 const CHUNK = 256 * 1024;
+const HEAD_BYTES = 64 * 1024;
 
 /**
  * JSON lines or CSV from a file, resumable by byte offset. Pulling is the backpressure:
@@ -70,28 +89,31 @@ export class FileSource extends GatedSource implements Source {
   async *batches(from: SourcePosition | undefined): AsyncIterable<SourceRecord[]> {
     const start = readPosition(from);
     const { path, format, follow, batchSize, followPollMs, maxLineBytes } = this.options;
-    this.handle = await open(path, "r");
-    const { size } = await this.handle.stat();
-    if (start.offset > size) {
+    try {
+      this.handle = await open(path, "r");
+    } catch (err) {
+      throw new SetupError(`source file ${path}: cannot open it: ${systemReason(err)}`);
+    }
+    let identity: FileIdentity;
+    try {
+      identity = await checkResume(this.handle, path, start);
+    } catch (err) {
       await this.handle.close();
       this.handle = undefined;
-      throw new FilePositionError(
-        `${path}: the checkpoint resumes at byte ${start.offset}, beyond the end of the file (${size} bytes); ` +
-          "it was written for another or a longer file: use another --store, or delete it to start over",
-      );
+      throw err;
     }
     try {
       const splitter = new LineSplitter(start.offset, start.line);
       const buffer = Buffer.allocUnsafe(CHUNK);
       let readOffset = start.offset;
       let batch: SourceRecord[] = [];
-      const onLine = (text: string, line: number, offsetAfter: number) => {
+      const onLine = (text: string, line: number, offsetAfter: number, offsetOfStart: number) => {
         if (format === "csv" && line === 1 && isCsvHeader(text)) return;
         batch.push({
           raw: text,
           format,
-          source: { kind: "file", path, line, offset: offsetAfter - Buffer.byteLength(text) - 1 },
-          position: { offset: offsetAfter, line } satisfies FilePosition,
+          source: { kind: "file", path, line, offset: offsetOfStart },
+          position: { offset: offsetAfter, line, file: identity } satisfies FilePosition,
           arrivedAt: performance.now(),
         });
       };
@@ -118,7 +140,7 @@ export class FileSource extends GatedSource implements Source {
             raw: "(line longer than " + maxLineBytes + " bytes, cut) " + "x".repeat(Math.min(maxLineBytes, 1 << 17)),
             format,
             source: { kind: "file", path, line, offset: splitter.offset },
-            position: { offset: splitter.offset + splitter.pendingBytes, line } satisfies FilePosition,
+            position: { offset: splitter.offset + splitter.pendingBytes, line, file: identity } satisfies FilePosition,
             arrivedAt: performance.now(),
           });
           splitter.discardPending();
@@ -138,9 +160,49 @@ export class FileSource extends GatedSource implements Source {
 
 function readPosition(from: SourcePosition | undefined): FilePosition {
   if (from && typeof from === "object" && typeof from.offset === "number" && typeof from.line === "number") {
-    return { offset: from.offset, line: from.line };
+    const file = from.file as Partial<FileIdentity> | undefined;
+    const known = file && typeof file.inode === "number" && typeof file.headBytes === "number" && typeof file.headSha256 === "string";
+    return { offset: from.offset, line: from.line, file: known ? (file as FileIdentity) : undefined };
   }
   return { offset: 0, line: 0 };
+}
+
+/**
+ * The open file's identity, after checking that a checkpoint's position belongs to it: the
+ * same inode, the same first bytes, and at least as many bytes as the position skips.
+ */
+async function checkResume(handle: FileHandle, path: string, start: FilePosition): Promise<FileIdentity> {
+  const { size, ino } = await handle.stat();
+  const identity: FileIdentity = { inode: ino, headBytes: Math.min(size, HEAD_BYTES), headSha256: await headHash(handle, Math.min(size, HEAD_BYTES)) };
+  const advice = "move the store aside (or use another --store) to read this file from its start, or put the original file back";
+  if (start.offset > size) {
+    throw new FilePositionError(
+      `${path}: the checkpoint resumes at byte ${start.offset}, beyond the end of the file (${size} bytes): ` +
+        `the file was replaced or cut short since; ${advice}`,
+    );
+  }
+  const saved = start.file;
+  if (saved === undefined) return identity;
+  const sameHead = saved.headBytes <= size && (saved.headBytes === identity.headBytes ? identity.headSha256 : await headHash(handle, saved.headBytes)) === saved.headSha256;
+  if (saved.inode !== ino || !sameHead) {
+    const what = saved.inode !== ino ? `inode ${ino}, not ${saved.inode}` : `its first ${saved.headBytes} bytes differ`;
+    throw new FilePositionError(
+      `${path} is not the file the checkpoint was taken on (${what}): it was rotated or replaced, and resuming at byte ${start.offset} ` +
+        `would skip the start of the new file; ${advice}`,
+    );
+  }
+  return identity;
+}
+
+async function headHash(handle: FileHandle, bytes: number): Promise<string> {
+  const head = Buffer.alloc(bytes);
+  let got = 0;
+  while (got < bytes) {
+    const { bytesRead } = await handle.read(head, got, bytes - got, got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return createHash("sha256").update(head.subarray(0, got)).digest("hex");
 }
 
 function isCsvHeader(line: string): boolean {
