@@ -22,8 +22,11 @@ import { PointRing } from "./point-ring.ts";
 import { SlotComplex } from "./slot-complex.ts";
 import type { OutputRecord, ScaleState, WindowResult } from "./types.ts";
 
-/** Starting size of a time window's buffers (they double as needed). */
-const INITIAL_TIME_WINDOW_POINTS = 32;
+/**
+ * Starting size of a window's buffers (they double as needed): a key that has sent a few
+ * points costs a few kilobytes, not a full window's distances.
+ */
+const INITIAL_WINDOW_POINTS = 32;
 
 interface RecentWindow {
   firstSeq: number;
@@ -36,8 +39,8 @@ export class ScaleWindow {
   private readonly config: ResolvedConfig;
   private readonly key: string;
   private readonly ring: PointRing;
-  /** Grows (doubling) with the windows' point counts up to `maxSlots`. */
-  private complex: SlotComplex;
+  /** Made at the first window, then grown (doubling) with the windows' point counts up to `maxSlots`. */
+  private complex: SlotComplex | null = null;
   private readonly maxSlots: number;
   /** The complex holds exactly an earlier window's points (not landmarks, not from before thinning). */
   private complexInSync = false;
@@ -54,12 +57,9 @@ export class ScaleWindow {
     this.key = key;
     this.scale = scale;
     this.config = config;
-    // A count window is soon full; a time window's point count is unknown, so its buffers start small.
     const ringLimit = scale.kind === "count" ? scale.size : config.maxRawPointsPerWindow;
-    const initial = scale.kind === "count" ? ringLimit : Math.min(ringLimit, INITIAL_TIME_WINDOW_POINTS);
-    this.ring = new PointRing(ringLimit, dimension, initial);
+    this.ring = new PointRing(ringLimit, dimension, Math.min(ringLimit, INITIAL_WINDOW_POINTS));
     this.maxSlots = Math.min(ringLimit, config.maxPointsPerWindow);
-    this.complex = new SlotComplex(Math.min(this.maxSlots, initial), dimension);
     this.span = lastingSpan(config.detector.span, scale.size, scale.slide);
   }
 
@@ -112,7 +112,8 @@ export class ScaleWindow {
     const ring = this.ring;
     const firstSeq = ring.seq(0);
     const lastSeq = ring.seq(ring.size - 1);
-    const { diagrams, threshold } = this.computeDiagrams();
+    const complex = this.complexFor(ring.size);
+    const { diagrams, threshold } = this.computeDiagrams(complex);
     for (const intervals of diagrams) intervals.sort(byBirthThenDeath);
     const tag = timeWindow ? `${lastSeq}@${start}` : `${lastSeq}`;
     const id = `${this.key}|${this.scale.name}|${tag}`;
@@ -145,7 +146,7 @@ export class ScaleWindow {
       firstSeq,
       lastSeq,
       points: ring.size,
-      computedPoints: this.complex.live,
+      computedPoints: complex.live,
       threshold,
       diagrams: diagramsToJson(diagrams),
       features: windowFeatures(diagrams, this.config.features),
@@ -166,15 +167,19 @@ export class ScaleWindow {
     );
   }
 
+  /** The complex for a window of `n` points: made at the first window, grown while `maxSlots` allows. */
+  private complexFor(n: number): SlotComplex {
+    const current = this.complex;
+    if (current !== null && (n <= current.capacity || current.capacity === this.maxSlots)) return current;
+    const capacity = Math.min(this.maxSlots, Math.max(n, current === null ? INITIAL_WINDOW_POINTS : 2 * current.capacity));
+    this.complexInSync = false;
+    return (this.complex = new SlotComplex(capacity, this.ring.dimension));
+  }
+
   /** Brings the complex to the window's points (or landmarks) and computes its diagrams. */
-  private computeDiagrams(): { diagrams: Diagrams; threshold: number } {
+  private computeDiagrams(complex: SlotComplex): { diagrams: Diagrams; threshold: number } {
     const ring = this.ring;
     const n = ring.size;
-    if (n > this.complex.capacity && this.complex.capacity < this.maxSlots) {
-      this.complex = new SlotComplex(Math.min(this.maxSlots, Math.max(n, 2 * this.complex.capacity)), ring.dimension);
-      this.complexInSync = false;
-    }
-    const complex = this.complex;
     const coords = ring.coordinates();
     if (n > complex.capacity) {
       // Too many points: maxmin landmarks, recomputed from scratch (they move with every slide).
