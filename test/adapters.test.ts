@@ -7,9 +7,8 @@ import { FileSink } from "../src/adapters/sinks/file-sink.ts";
 import { FileSource } from "../src/adapters/sources/file-source.ts";
 import { HttpSource } from "../src/adapters/sources/http-source.ts";
 import { LineSplitter } from "../src/adapters/sources/line-splitter.ts";
-import { openEvictedKeyReader, SqliteStateStore } from "../src/adapters/store/sqlite-store.ts";
 import type { SourcePosition, SourceRecord } from "../src/adapters/types.ts";
-import type { WindowResult } from "../src/stream/types.ts";
+import { windowResult } from "./helpers/state-store-contract.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "stda-adapters-"));
 
@@ -95,61 +94,6 @@ test("http source: bounded queue refuses a whole request with 429, pause with 50
   assert.equal(((await it.next()).value as SourceRecord[]).length, 3);
   assert.equal(((await it.next()).value as SourceRecord[]).length, 2);
   assert.equal((await it.next()).done, true);
-});
-
-function windowResult(key: string, lastSeq: number, end: number, anomaly = false): WindowResult {
-  return {
-    type: "window", id: `${key}|128/8|${lastSeq}`, key, scale: "128/8", start: end - 100, end, firstSeq: lastSeq - 127, lastSeq,
-    points: 128, computedPoints: 128, threshold: 1, diagrams: { "0": [[0, null]], "1": [] }, features: {},
-    distance: null, referenceDistance: null, score: null, anomaly,
-  };
-}
-
-test("sqlite store: checkpoints replace each other atomically; evicted keys are read back", async () => {
-  const path = join(tmp(), "s.db");
-  const store = new SqliteStateStore(path);
-  assert.equal(await store.loadCheckpoint(), undefined);
-  const state = { coords: new Float64Array([1, 2, 3]), n: 1 };
-  await store.saveCheckpoint({
-    position: { offset: 10, line: 2 }, shardCount: 2, keys: new Map<string, unknown>([["a", state], ["b", { n: 2 }]]),
-    evicted: new Map(), shards: [{ s: 0 }, { s: 1 }], counts: { received: 5 }, takenAt: 1,
-  });
-  await store.saveCheckpoint({
-    position: { offset: 20, line: 4 }, shardCount: 2, keys: new Map([["b", { n: 3 }]]),
-    evicted: new Map([["a", { n: 9 }]]), shards: [{ s: 2 }, { s: 3 }], counts: { received: 7 }, takenAt: 2,
-  });
-  await store.close();
-  const reopened = new SqliteStateStore(path);
-  const cp = await reopened.loadCheckpoint();
-  assert.ok(cp);
-  assert.deepEqual(cp.position, { offset: 20, line: 4 });
-  assert.deepEqual([...cp.keys], [["b", { n: 3 }]]);
-  assert.deepEqual(cp.shards, [{ s: 2 }, { s: 3 }]);
-  assert.deepEqual(cp.counts, { received: 7 });
-  assert.deepEqual(await reopened.loadEvictedKey("a"), { n: 9 });
-  assert.equal(await reopened.loadEvictedKey("b"), undefined);
-  const reader = openEvictedKeyReader(path);
-  assert.deepEqual(reader.read("a"), { n: 9 });
-  reader.close();
-  await reopened.close();
-});
-
-test("sqlite store: results are kept once per id and queried by key and time", async () => {
-  const store = new SqliteStateStore(join(tmp(), "r.db"));
-  await store.appendResults([windowResult("a", 127, 1000), windowResult("a", 135, 1100, true), windowResult("b", 127, 1000)]);
-  // A repeat after a crash: same id, counted once.
-  await store.appendResults([windowResult("a", 135, 1100, true), windowResult("a", 143, 1200)]);
-  assert.deepEqual(await store.keys(), [
-    { key: "a", lastEnd: 1200, windows: 3, anomalies: 1 },
-    { key: "b", lastEnd: 1000, windows: 1, anomalies: 0 },
-  ]);
-  assert.equal(((await store.latest("a")) as WindowResult | undefined)?.id, "a|128/8|143");
-  assert.equal(await store.latest("zz"), undefined);
-  const h = await store.history("a", 1050, 1200, 10);
-  assert.deepEqual(h.map((r) => (r as WindowResult).id), ["a|128/8|135", "a|128/8|143"]);
-  assert.deepEqual((await store.history("a", 0, 5000, 1)).map((r) => (r as WindowResult).id), ["a|128/8|127"]);
-  assert.equal(await store.ping(), true);
-  await store.close();
 });
 
 test("file sink appends JSON lines", async () => {

@@ -169,7 +169,7 @@ class MemorySink implements Sink {
   async close(): Promise<void> {}
 }
 
-test("keys evicted to the store and read back by the workers give the same results", { timeout: 60_000 }, async () => {
+test("keys evicted to the store and read back, by workers or inline, from SQLite or memory, give the same results", { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "stda-evict-"));
   const input = join(dir, "events.jsonl");
   // Keys in bursts, so that each one is evicted and comes back several times.
@@ -177,13 +177,13 @@ test("keys evicted to the store and read back by the workers give the same resul
   for (let round = 0; round < 4; round++) for (let k = 0; k < 6; k++) lines.push(events(`k${k}`, round * 12, 12));
   const { writeFileSync } = await import("node:fs");
   writeFileSync(input, lines.join("\n") + "\n");
-  const runWith = async (maxKeys: number, name: string) => {
+  const runWith = async (maxKeys: number, name: string, workers: number, store: "sqlite" | "memory") => {
     const { config } = checkConfig({
       source: { type: "file", path: input },
       sink: { type: "none" },
-      store: { path: join(dir, `${name}.db`), checkpointIntervalMs: 20 },
+      store: store === "sqlite" ? { path: join(dir, `${name}.db`), checkpointIntervalMs: 20 } : null,
       http: { enabled: false },
-      runner: { workers: 2, batchSize: 16 },
+      runner: { workers, batchSize: 16 },
       stream: { scales: [{ size: 8, slide: 2 }], maxDim: 1, maxKeys },
     });
     const sink = new MemorySink();
@@ -191,12 +191,14 @@ test("keys evicted to the store and read back by the workers give the same resul
     await pipeline.done;
     return { sink, counts: pipeline.runner.counts() };
   };
-  const roomy = await runWith(100, "roomy");
-  const tight = await runWith(1, "tight");
   const ids = (s: MemorySink) => s.records.map((r) => JSON.stringify(r)).sort();
+  const roomy = await runWith(100, "roomy", 2, "sqlite");
   assert.ok(roomy.sink.records.length > 100);
-  assert.deepEqual(ids(tight.sink), ids(roomy.sink));
-  assert.equal(tight.counts.processed, 6 * 48);
+  for (const [name, workers, store] of [["tight", 2, "sqlite"], ["tight-inline", 0, "sqlite"], ["tight-memory", 2, "memory"], ["tight-memory-inline", 0, "memory"]] as const) {
+    const tight = await runWith(1, name, workers, store);
+    assert.deepEqual(ids(tight.sink), ids(roomy.sink), name);
+    assert.equal(tight.counts.processed, 6 * 48, name);
+  }
   // The tight run did go through the store: its last checkpoint holds evicted keys.
   const { DatabaseSync } = await import("node:sqlite");
   const db = new DatabaseSync(join(dir, "tight.db"), { readOnly: true });

@@ -42,7 +42,7 @@ for (const format of ["json", "csv"] as const) {
         letters++;
         const letter = out as DeadLetter;
         assert.equal(letter.source.kind, "file");
-        const index = (letter.source as { line: number }).line - 1;
+        const index = Number(letter.source.line) - 1;
         const kind = broken.get(index);
         assert.ok(kind !== undefined, `line ${index + 1} was valid but got dead-lettered: ${letter.reason} ${letter.detail}`);
         assert.ok(EXPECTED[kind].includes(letter.reason), `${kind} on line ${index + 1} got reason ${letter.reason} (${letter.detail})`);

@@ -1,24 +1,37 @@
 /**
- * The three edges of a pipeline: where events come from (Source), where results go (Sink)
- * and where state survives a restart (StateStore). File, stdin, HTTP and the demo
- * generator implement Source here; Kafka, Redis and S3 implement the same interfaces later,
- * so every method that could touch a network returns a promise.
+ * The edges of a pipeline, as the runtime sees them: where events come from (Source), where
+ * results go (Sink), where state survives a restart (StateStore) and where results are kept
+ * beyond the store's retention (ResultArchive). The runtime reaches every adapter through
+ * these interfaces only; src/service/pipeline.ts picks the implementations a config names.
+ * Every method that could touch a network returns a promise.
  */
 
 import type { OutputRecord, RawRecord } from "../stream/types.ts";
 
 /**
  * A place in a source to resume from, as plain JSON: a byte offset for a file, an event
- * index for the demo generator, a map of partition offsets for Kafka. `null` means the
- * source cannot be replayed (stdin, HTTP).
+ * index for the demo generator, a map of partition offsets for a partitioned log. `null`
+ * means the source cannot be replayed (stdin, HTTP).
  */
 export type SourcePosition = string | number | { [k: string]: SourcePosition } | null;
+
+/**
+ * Where one input came from, so that a dead letter can point back at it. The stream layer
+ * carries it through untouched (as its RecordOrigin); each source fills in its own variant.
+ */
+export type SourceRef =
+  | { kind: "file"; path: string; line: number; offset?: number }
+  | { kind: "stdin"; line: number }
+  | { kind: "http"; requestId: string; index: number }
+  | { kind: "kafka"; topic: string; partition: number; offset: string }
+  | { kind: "demo"; index: number };
 
 /**
  * One event as it arrived, not yet validated: the stream layer's RawRecord (raw text or
  * parsed value, where it came from, its format) plus what the runner needs.
  */
 export interface SourceRecord extends RawRecord {
+  source: SourceRef;
   /** Resuming from this position starts right after this record. */
   position: SourcePosition;
   /** When the record entered the process (performance.now() in ms): latency is measured from here. */
@@ -54,6 +67,23 @@ export interface Source {
   close(): Promise<void>;
 }
 
+export type OfferResult =
+  | { ok: true; accepted: number }
+  | { ok: false; status: 429 | 503 | 413; retryAfterSeconds: number; reason: string };
+
+/**
+ * A source fed through the service's own HTTP endpoint (POST /events): the server offers
+ * each request's events, and the intake takes them whole or refuses them whole.
+ */
+export interface EventIntake {
+  readonly paused: boolean;
+  /** No room for more events until the runner catches up. */
+  readonly full: boolean;
+  offer(items: readonly unknown[], format: "json" | "csv" | "auto"): OfferResult;
+  /** The endpoint is up (or down): the source counts as connected while it is. */
+  setListening(listening: boolean): void;
+}
+
 /** What sinks receive: the stream layer's window results, feature events and dead letters. */
 export type { OutputRecord };
 
@@ -66,7 +96,9 @@ export interface Sink {
 
 /**
  * Everything a restart needs, taken at one consistent cut: shard snapshots made after the
- * same input prefix, and the source position of the last record in that prefix.
+ * same input prefix, and the source position of the last record in that prefix. Values are
+ * plain data as structured clone knows it (numbers including NaN and ±Infinity, strings,
+ * arrays, plain objects, Maps, typed arrays): a store gives them back as they were saved.
  */
 export interface Checkpoint {
   /** Source position after the last record the state includes; undefined means from the start. */
@@ -95,21 +127,78 @@ export interface KeySummary {
   anomalies: number;
 }
 
+/**
+ * The name of the one state partition of a source that is not partitioned (file, stdin,
+ * HTTP, demo). A partitioned source (Kafka) keeps one state partition per log partition.
+ */
+export const WHOLE_STATE = "all";
+
+/** A write through a lease that a newer claim on the same partition has replaced. */
+export class StaleEpochError extends Error {
+  readonly partition: string;
+  readonly epoch: number;
+  readonly current: number;
+  constructor(partition: string, epoch: number, current: number) {
+    super(`state partition ${JSON.stringify(partition)}: epoch ${epoch} was replaced by epoch ${current}; another owner took it over`);
+    this.name = "StaleEpochError";
+    this.partition = partition;
+    this.epoch = epoch;
+    this.current = current;
+  }
+}
+
+/**
+ * Ownership of one state partition: its checkpoint (the state together with the source
+ * position it covers, saved as one atomic write) and the states of its keys evicted from
+ * memory. Writes are fenced: once a newer lease on the same partition exists, save() fails
+ * with StaleEpochError and stores nothing, so an owner that lost its partition cannot
+ * overwrite its successor's state. Reads are not fenced.
+ */
+export interface StateLease {
+  readonly partition: string;
+  /** Higher than the epoch of every earlier claim on this partition, in this store. */
+  readonly epoch: number;
+  /** The partition's last checkpoint, or undefined if none was saved. `evicted` comes back empty: see loadEvictedKeys. */
+  load(): Promise<Checkpoint | undefined>;
+  /** Atomically replaces the checkpoint: after it resolves, a crash restarts from here. */
+  save(checkpoint: Checkpoint): Promise<void>;
+  /**
+   * The stored states of those of `keys` that were evicted from memory at or before the
+   * last checkpoint (and not live again in a later one); keys without one are left out.
+   */
+  loadEvictedKeys(keys: readonly string[]): Promise<Map<string, unknown>>;
+}
+
 export interface StateStore {
   readonly kind: string;
-  /** The last checkpoint, or undefined on a fresh store. */
-  loadCheckpoint(): Promise<Checkpoint | undefined>;
-  /** Atomically replaces the checkpoint: after it resolves, a crash restarts from here. */
-  saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
-  /** The stored state of a key that is not in memory (evicted at or before the last checkpoint), if any. */
-  loadEvictedKey(key: string): Promise<unknown>;
-  /** Window results for queries; a record stored twice with the same id is kept once. */
+  /** False when the state lives only as long as this process (the in-memory store). */
+  readonly durable: boolean;
+  /** Takes over a state partition (WHOLE_STATE, or one per log partition): every earlier lease on it is fenced. */
+  claim(partition: string): Promise<StateLease>;
+  /** Window results for queries; a record stored twice with the same id is kept once. Other records are ignored. */
   appendResults(records: readonly OutputRecord[]): Promise<void>;
   keys(): Promise<KeySummary[]>;
+  /** The stored window result of `key` with the latest end time. */
   latest(key: string): Promise<OutputRecord | undefined>;
   /** Window results of `key` whose end time lies in [from, to], oldest first, at most `limit`. */
   history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]>;
   /** Cheap round trip for readiness. */
   ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Window results kept beyond the store's retention (an object store, in batched and
+ * compressed objects under key and time prefixes). Appending hands results over for
+ * archiving and must not hold the pipeline up for long; history answers for any time.
+ */
+export interface ResultArchive {
+  readonly kind: string;
+  /** Takes window results (other records are ignored); resolves once they are queued or written. */
+  append(records: readonly OutputRecord[]): Promise<void>;
+  /** Archived window results of `key` whose end time lies in [from, to], oldest first, at most `limit`. */
+  history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]>;
+  ping(): Promise<boolean>;
+  /** Writes what is queued, then releases the connection. */
   close(): Promise<void>;
 }

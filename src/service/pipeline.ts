@@ -5,18 +5,24 @@ import { DemoSource } from "../adapters/demo/demo-source.ts";
 import { FileSource } from "../adapters/sources/file-source.ts";
 import { HttpSource } from "../adapters/sources/http-source.ts";
 import { StdinSource } from "../adapters/sources/stdin-source.ts";
+import { MemoryStateStore } from "../adapters/store/memory-store.ts";
 import { SqliteStateStore } from "../adapters/store/sqlite-store.ts";
-import type { Sink, Source } from "../adapters/types.ts";
+import type { Sink, Source, StateStore } from "../adapters/types.ts";
 import type { PipelineConfig } from "./config/config.ts";
 import { ServiceHttpServer } from "./http/server.ts";
 import type { Logger } from "./runtime/logger.ts";
 import { PipelineMetrics } from "./runtime/metrics.ts";
 import { PipelineRunner } from "./runtime/runner.ts";
 
+/**
+ * The composition root: the one place that turns a config into concrete sources, sinks and
+ * stores. Everything else in the runtime sees them through src/adapters/types.ts.
+ */
+
 export interface RunningPipeline {
   runner: PipelineRunner;
   metrics: PipelineMetrics;
-  store?: SqliteStateStore;
+  store: StateStore;
   /** The HTTP port actually bound (useful with port 0), or undefined without HTTP. */
   port?: number;
   /** Resolves when the input ended or stop() finished, everything closed. */
@@ -39,6 +45,12 @@ export function createSource(config: PipelineConfig, batchSize: number): Source 
   }
 }
 
+/** The store the config names: a SQLite file, or (store: none) this process's memory. */
+export function createStore(config: PipelineConfig): StateStore {
+  if (config.store === null) return new MemoryStateStore();
+  return new SqliteStateStore(config.store.path, { retentionMs: config.store.retentionHours * 3600_000 });
+}
+
 function createSink(config: PipelineConfig): Sink {
   const s = config.sink;
   if (s.type === "file") return new FileSink(s.path);
@@ -46,23 +58,26 @@ function createSink(config: PipelineConfig): Sink {
   return new NullSink();
 }
 
-/** Builds the pipeline a config describes and starts it. */
+/**
+ * Builds the pipeline a config describes and starts it. A source, sinks or store passed in
+ * replace the config's; a store passed in stays open when the pipeline stops (its owner may
+ * start another pipeline on it, which resumes from its last checkpoint).
+ */
 export async function startPipeline(
   config: PipelineConfig,
-  options: { logger: Logger; metrics?: PipelineMetrics; source?: Source; sinks?: Sink[] },
+  options: { logger: Logger; metrics?: PipelineMetrics; source?: Source; sinks?: Sink[]; store?: StateStore },
 ): Promise<RunningPipeline> {
   const { logger } = options;
   const metrics = options.metrics ?? new PipelineMetrics();
   const source = options.source ?? createSource(config, config.runner.batchSize);
-  const store = config.store ? new SqliteStateStore(config.store.path, { retentionMs: config.store.retentionHours * 3600_000 }) : undefined;
-  const sinks = options.sinks ?? [createSink(config)];
-  if (store) sinks.push(new StoreSink(store));
+  const store = options.store ?? createStore(config);
+  const ownsStore = options.store === undefined;
+  const sinks = [...(options.sinks ?? [createSink(config)]), new StoreSink(store)];
   const runner = new PipelineRunner({
     stream: config.stream,
     source,
     sinks,
     store,
-    storePath: config.store?.path,
     workers: config.runner.workers,
     checkpointIntervalMs: config.store?.checkpointIntervalMs ?? 5000,
     maxInFlight: config.runner.maxInFlight,
@@ -74,7 +89,7 @@ export async function startPipeline(
   const closeAll = async () => {
     await server?.close();
     await Promise.all(sinks.map((s) => s.close()));
-    await store?.close();
+    if (ownsStore) await store.close();
   };
   try {
     await runner.start();
@@ -100,7 +115,7 @@ export async function startPipeline(
   logger.info("pipeline started", {
     source: source.kind,
     sinks: sinks.map((s) => s.kind),
-    store: config.store?.path ?? null,
+    store: store.kind,
     workers: config.runner.workers,
     scales: config.stream.scales,
   });

@@ -117,13 +117,12 @@ export interface StreamConfig {
 
 // ---------------------------------------------------------------- input
 
-/** Where a raw input came from, so a dead letter can point back at it. */
-export type SourceRef =
-  | { kind: "file"; path: string; line: number; offset?: number }
-  | { kind: "stdin"; line: number }
-  | { kind: "http"; requestId: string; index: number }
-  | { kind: "kafka"; topic: string; partition: number; offset: string }
-  | { kind: "demo"; index: number };
+/**
+ * Where a raw input came from (a file and line, a request, a log partition and offset), as
+ * its source describes it: plain JSON with a `kind`. The stream layer does not read it; it
+ * carries it into the dead letter, so that a bad input can be found where it came from.
+ */
+export type RecordOrigin = { readonly kind: string; readonly [field: string]: string | number | undefined };
 
 export interface RawRecord {
   /**
@@ -132,7 +131,7 @@ export interface RawRecord {
    * element of an HTTP JSON array.
    */
   raw: unknown;
-  source: SourceRef;
+  source: RecordOrigin;
   /** How a string `raw` is read; "auto" (default): JSON when its first non-blank character is `{`, CSV otherwise. */
   format?: "json" | "csv" | "auto";
 }
@@ -217,7 +216,7 @@ export interface DeadLetter {
   detail: string;
   /** The input as received (a string is cut to maxRawLength characters). */
   raw: unknown;
-  source: SourceRef;
+  source: RecordOrigin;
   /** The key, when the input got far enough to have one. */
   key?: string;
 }

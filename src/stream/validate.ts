@@ -6,7 +6,7 @@
  * key itself, which knows its dimension.)
  */
 import type { ResolvedConfig } from "./config.ts";
-import type { DeadLetter, DeadLetterReason, RawRecord, SourceRef } from "./types.ts";
+import type { DeadLetter, DeadLetterReason, RawRecord } from "./types.ts";
 
 /** Filled in place by `readEvent` (one object per processor, not one per event). */
 export interface ParsedEvent {
@@ -25,7 +25,7 @@ export function deadLetter(reason: DeadLetterReason, detail: string, record: Raw
   const raw = typeof record.raw === "string" && record.raw.length > config.limits.maxRawLength
     ? record.raw.slice(0, config.limits.maxRawLength)
     : record.raw;
-  const letter: DeadLetter = { type: "dead_letter", reason, detail, raw, source: record.source as SourceRef };
+  const letter: DeadLetter = { type: "dead_letter", reason, detail, raw, source: record.source };
   if (key !== undefined) letter.key = key;
   return letter;
 }

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { Source, SourcePosition, SourceRecord } from "../types.ts";
+import type { EventIntake, OfferResult, Source, SourcePosition, SourceRecord } from "../types.ts";
 
 export interface HttpSourceOptions {
   /** Events held between the HTTP server and the runner; a POST that would exceed it gets 429. */
@@ -11,17 +11,13 @@ export interface HttpSourceOptions {
   retryAfterPausedSeconds?: number;
 }
 
-export type OfferResult =
-  | { ok: true; accepted: number }
-  | { ok: false; status: 429 | 503 | 413; retryAfterSeconds: number; reason: string };
-
 /**
  * Events pushed by `POST /events` (the service's HTTP server parses requests and offers
  * them here). The queue is bounded: a request is taken whole or refused whole, so a client
  * that gets 429 or 503 resends the same body. HTTP input cannot be replayed: its position
  * is null, and the response (202) means "accepted into the pipeline", not "processed".
  */
-export class HttpSource implements Source {
+export class HttpSource implements Source, EventIntake {
   readonly kind = "http";
   readonly replayable = false;
   private readonly capacity: number;

@@ -2,37 +2,41 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { deserialize, serialize } from "node:v8";
-import type { Checkpoint, KeySummary, OutputRecord, StateStore } from "../types.ts";
+import { TdaInputError } from "../../tda/index.ts";
+import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
 
 /** Generation of keys stored but not in memory at the last checkpoint. */
 const EVICTED = -1;
 
 /**
  * The embedded store: one SQLite file through Node's built-in `node:sqlite` (no native
- * addon). State is serialized with V8's structured clone, so typed arrays in the stream
- * layer's snapshots survive as they are.
+ * addon). State is serialized with V8's structured clone, so whatever a snapshot holds
+ * (typed arrays, Infinity) comes back as it was.
  *
- * A checkpoint is one transaction: the meta row (position, shard states, counts), the
- * state of every live key tagged with the checkpoint's generation, and the keys evicted
- * since the last one, tagged -1. Loading takes the keys of the newest generation; evicted
- * keys come back one by one through loadEvictedKey (or readEvictedKeySync in a worker).
+ * Each state partition has one row: the epoch of its newest claim and its last checkpoint
+ * (generation, position, shard states, counts). A checkpoint is one transaction that first
+ * checks the epoch (the fence), then writes the state of every live key tagged with the
+ * checkpoint's generation and the keys evicted since the last one tagged -1. Loading takes
+ * the keys of the newest generation; evicted keys come back on request.
  *
  * Calls are synchronous inside (SQLite in WAL mode answers in microseconds); the interface
- * is async because Redis and S3 implement it too.
+ * is async because networked stores implement it too.
  */
 export class SqliteStateStore implements StateStore {
   readonly kind = "sqlite";
+  readonly durable = true;
   readonly path: string;
   private readonly db: DatabaseSync;
-  private generation: number;
   private readonly stmt: {
     insertResult: StatementSync;
     upsertSummary: StatementSync;
+    claim: StatementSync;
+    epoch: StatementSync;
     upsertKey: StatementSync;
-    putMeta: StatementSync;
-    getMeta: StatementSync;
+    putCheckpoint: StatementSync;
+    getCheckpoint: StatementSync;
     liveKeys: StatementSync;
-    getKey: StatementSync;
+    evictedKey: StatementSync;
     keys: StatementSync;
     latest: StatementSync;
     history: StatementSync;
@@ -46,23 +50,31 @@ export class SqliteStateStore implements StateStore {
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
+    const earlierLayout = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint_meta'").get();
+    if (earlierLayout) {
+      this.db.close();
+      throw new TdaInputError(`${path}: this store file has an earlier layout (one unpartitioned checkpoint); move it aside to start afresh`);
+    }
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       PRAGMA busy_timeout = 5000;
-      CREATE TABLE IF NOT EXISTS checkpoint_meta (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        generation INTEGER NOT NULL,
+      CREATE TABLE IF NOT EXISTS state_partition (
+        partition TEXT PRIMARY KEY,
+        epoch INTEGER NOT NULL,
+        generation INTEGER NOT NULL DEFAULT 0,
         position TEXT,
-        shard_count INTEGER NOT NULL,
-        shards BLOB NOT NULL,
-        counts TEXT NOT NULL,
-        taken_at INTEGER NOT NULL
+        shard_count INTEGER,
+        shards BLOB,
+        counts TEXT,
+        taken_at INTEGER
       );
       CREATE TABLE IF NOT EXISTS key_state (
-        key TEXT PRIMARY KEY,
+        partition TEXT NOT NULL,
+        key TEXT NOT NULL,
         generation INTEGER NOT NULL,
-        state BLOB NOT NULL
+        state BLOB NOT NULL,
+        PRIMARY KEY (partition, key)
       );
       CREATE TABLE IF NOT EXISTS results (
         id TEXT PRIMARY KEY,
@@ -92,15 +104,20 @@ export class SqliteStateStore implements StateStore {
           anomalies = anomalies + ?3,
           last_end = CASE WHEN ?2 >= coalesce(last_end, -1e300) THEN ?2 ELSE last_end END,
           latest_id = CASE WHEN ?2 >= coalesce(last_end, -1e300) THEN ?4 ELSE latest_id END`),
-      upsertKey: this.db.prepare(
-        "INSERT INTO key_state (key, generation, state) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, state = excluded.state",
+      claim: this.db.prepare(`
+        INSERT INTO state_partition (partition, epoch) VALUES (?, 1)
+        ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1
+        RETURNING epoch`),
+      epoch: this.db.prepare("SELECT epoch, generation FROM state_partition WHERE partition = ?"),
+      upsertKey: this.db.prepare(`
+        INSERT INTO key_state (partition, key, generation, state) VALUES (?, ?, ?, ?)
+        ON CONFLICT (partition, key) DO UPDATE SET generation = excluded.generation, state = excluded.state`),
+      putCheckpoint: this.db.prepare(
+        "UPDATE state_partition SET generation = ?, position = ?, shard_count = ?, shards = ?, counts = ?, taken_at = ? WHERE partition = ?",
       ),
-      putMeta: this.db.prepare(
-        "INSERT OR REPLACE INTO checkpoint_meta (id, generation, position, shard_count, shards, counts, taken_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
-      ),
-      getMeta: this.db.prepare("SELECT * FROM checkpoint_meta WHERE id = 1"),
-      liveKeys: this.db.prepare("SELECT key, state FROM key_state WHERE generation = ?"),
-      getKey: this.db.prepare(`SELECT state FROM key_state WHERE key = ? AND generation = ${EVICTED}`),
+      getCheckpoint: this.db.prepare("SELECT * FROM state_partition WHERE partition = ? AND generation > 0"),
+      liveKeys: this.db.prepare("SELECT key, state FROM key_state WHERE partition = ? AND generation = ?"),
+      evictedKey: this.db.prepare(`SELECT state FROM key_state WHERE partition = ? AND key = ? AND generation = ${EVICTED}`),
       keys: this.db.prepare("SELECT key, last_end, windows, anomalies FROM key_summary ORDER BY key"),
       latest: this.db.prepare(
         "SELECT r.record FROM key_summary s JOIN results r ON r.id = s.latest_id WHERE s.key = ?",
@@ -110,57 +127,71 @@ export class SqliteStateStore implements StateStore {
       ),
       pruneResults: this.db.prepare("DELETE FROM results WHERE stored_at < ?"),
     };
-    const meta = this.stmt.getMeta.get() as { generation: number } | undefined;
-    this.generation = meta?.generation ?? 0;
   }
 
-  async loadCheckpoint(): Promise<Checkpoint | undefined> {
-    const meta = this.stmt.getMeta.get() as
-      | { generation: number; position: string | null; shard_count: number; shards: Uint8Array; counts: string; taken_at: number }
-      | undefined;
-    if (!meta) return undefined;
-    const keys = new Map<string, unknown>();
-    for (const row of this.stmt.liveKeys.iterate(meta.generation) as Iterable<{ key: string; state: Uint8Array }>) {
-      keys.set(row.key, deserialize(row.state));
-    }
+  async claim(partition: string): Promise<StateLease> {
+    const { epoch } = this.stmt.claim.get(partition) as { epoch: number };
     return {
-      position: meta.position === null ? undefined : JSON.parse(meta.position),
-      shardCount: meta.shard_count,
-      keys,
-      // Evicted keys stay in the store; they are read back one by one when they return.
-      evicted: new Map(),
-      shards: deserialize(meta.shards) as unknown[],
-      counts: JSON.parse(meta.counts),
-      takenAt: meta.taken_at,
+      partition,
+      epoch,
+      load: async () => this.load(partition),
+      save: async (checkpoint) => this.save(partition, epoch, checkpoint),
+      loadEvictedKeys: async (keys) => {
+        const found = new Map<string, unknown>();
+        for (const key of keys) {
+          const row = this.stmt.evictedKey.get(partition, key) as { state: Uint8Array } | undefined;
+          if (row) found.set(key, deserialize(row.state));
+        }
+        return found;
+      },
     };
   }
 
-  async saveCheckpoint(cp: Checkpoint): Promise<void> {
-    const generation = this.generation + 1;
+  private load(partition: string): Checkpoint | undefined {
+    const row = this.stmt.getCheckpoint.get(partition) as
+      | { generation: number; position: string | null; shard_count: number; shards: Uint8Array; counts: string; taken_at: number }
+      | undefined;
+    if (!row) return undefined;
+    const keys = new Map<string, unknown>();
+    for (const k of this.stmt.liveKeys.iterate(partition, row.generation) as Iterable<{ key: string; state: Uint8Array }>) {
+      keys.set(k.key, deserialize(k.state));
+    }
+    return {
+      position: row.position === null ? undefined : JSON.parse(row.position),
+      shardCount: row.shard_count,
+      keys,
+      // Evicted keys stay in the store; they are read back when they return.
+      evicted: new Map(),
+      shards: deserialize(row.shards) as unknown[],
+      counts: JSON.parse(row.counts),
+      takenAt: row.taken_at,
+    };
+  }
+
+  private save(partition: string, epoch: number, cp: Checkpoint): void {
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      for (const [key, state] of cp.evicted) this.stmt.upsertKey.run(key, EVICTED, serialize(state));
-      for (const [key, state] of cp.keys) this.stmt.upsertKey.run(key, generation, serialize(state));
-      this.stmt.putMeta.run(
+      // Inside the write lock: no claim can slip in between this check and the commit.
+      const current = this.stmt.epoch.get(partition) as { epoch: number; generation: number };
+      if (current.epoch !== epoch) throw new StaleEpochError(partition, epoch, current.epoch);
+      const generation = current.generation + 1;
+      for (const [key, state] of cp.evicted) this.stmt.upsertKey.run(partition, key, EVICTED, serialize(state));
+      for (const [key, state] of cp.keys) this.stmt.upsertKey.run(partition, key, generation, serialize(state));
+      this.stmt.putCheckpoint.run(
         generation,
         cp.position === undefined ? null : JSON.stringify(cp.position),
         cp.shardCount,
         serialize(cp.shards),
         JSON.stringify(cp.counts),
         cp.takenAt,
+        partition,
       );
       this.stmt.pruneResults.run(Date.now() - this.retentionMs);
       this.db.exec("COMMIT");
-      this.generation = generation;
     } catch (err) {
       this.db.exec("ROLLBACK");
       throw err;
     }
-  }
-
-  async loadEvictedKey(key: string): Promise<unknown> {
-    const row = this.stmt.getKey.get(key) as { state: Uint8Array } | undefined;
-    return row ? deserialize(row.state) : undefined;
   }
 
   async appendResults(records: readonly OutputRecord[]): Promise<void> {
@@ -169,7 +200,7 @@ export class SqliteStateStore implements StateStore {
     this.db.exec("BEGIN");
     try {
       for (const r of records) {
-        if (r.type !== "window" || typeof r.id !== "string" || typeof r.key !== "string") continue;
+        if (r.type !== "window") continue;
         const end = typeof r.end === "number" ? r.end : null;
         const inserted = this.stmt.insertResult.run(r.id, r.key, end, now, JSON.stringify(r));
         // A result repeated after a crash has the same id: count it once.
@@ -209,24 +240,4 @@ export class SqliteStateStore implements StateStore {
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
   }
-}
-
-/**
- * A synchronous, read-only view of evicted key states for a worker thread: the stream
- * processor's loadKey hook is synchronous, and SQLite can answer it on the worker's own
- * connection (WAL lets it read while the main thread writes).
- */
-export function openEvictedKeyReader(path: string): { read(key: string): unknown; close(): void } {
-  const db = new DatabaseSync(path, { readOnly: true });
-  db.exec("PRAGMA busy_timeout = 5000");
-  const stmt = db.prepare(`SELECT state FROM key_state WHERE key = ? AND generation = ${EVICTED}`);
-  return {
-    read(key) {
-      const row = stmt.get(key) as { state: Uint8Array } | undefined;
-      return row ? deserialize(row.state) : undefined;
-    },
-    close() {
-      if (db.isOpen) db.close();
-    },
-  };
 }

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HttpSource } from "../../adapters/sources/http-source.ts";
-import type { Source, StateStore } from "../../adapters/types.ts";
+import type { EventIntake, Source, StateStore } from "../../adapters/types.ts";
 import { DASHBOARD_HTML } from "./page.ts";
 import type { Logger } from "../runtime/logger.ts";
 import type { PipelineMetrics } from "../runtime/metrics.ts";
@@ -13,7 +12,7 @@ export interface HttpServerOptions {
   runner: PipelineRunner;
   source: Source;
   /** Present when the pipeline's source is HTTP: POST /events feeds it. */
-  httpSource?: HttpSource;
+  httpSource?: EventIntake;
   store?: StateStore;
   metrics: PipelineMetrics;
   logger: Logger;

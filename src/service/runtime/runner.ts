@@ -1,8 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { openEvictedKeyReader } from "../../adapters/store/sqlite-store.ts";
-import type { OutputRecord, Sink, Source, SourcePosition, SourceRecord, StateStore } from "../../adapters/types.ts";
-import type { KeyState, RawRecord, StreamConfig, StreamCounts, StreamState } from "../../stream/types.ts";
+import { WHOLE_STATE, type OutputRecord, type Sink, type Source, type SourcePosition, type SourceRecord, type StateLease, type StateStore } from "../../adapters/types.ts";
+import type { RawRecord, StreamConfig, StreamCounts } from "../../stream/types.ts";
 import { addCounts, emptyCounts, joinSnapshots, splitState } from "./checkpoint-state.ts";
 import type { Logger } from "./logger.ts";
 import type { PipelineMetrics } from "./metrics.ts";
@@ -15,9 +14,8 @@ export interface RunnerOptions {
   source: Source;
   /** Every output batch goes to each sink; a batch counts as acknowledged when all have it. */
   sinks: Sink[];
-  store?: StateStore;
-  /** SQLite file of the store, so worker threads can read evicted keys back on their own. */
-  storePath?: string;
+  /** Checkpoints and evicted keys' states: the runner claims the whole state of the source. */
+  store: StateStore;
   /** Shards in worker threads; 0 computes on the main thread. */
   workers: number;
   /** Milliseconds between checkpoints (there is always one more at the end). */
@@ -45,6 +43,7 @@ export type RunnerState = "starting" | "running" | "paused" | "stopping" | "stop
 export class PipelineRunner {
   state: RunnerState = "starting";
   private readonly options: RunnerOptions;
+  private lease!: StateLease;
   private shards: Shard[] = [];
   private shardCount = 0;
   /** Per shard, the counts of its last answer (counts are cumulative). */
@@ -80,18 +79,16 @@ export class PipelineRunner {
   /** Restores the last checkpoint, starts the shards and the intake loop. */
   async start(): Promise<void> {
     const { store, stream, workers, logger } = this.options;
-    const checkpoint = store ? await store.loadCheckpoint() : undefined;
+    // Claiming fences any earlier owner of this state: its checkpoints can no longer land.
+    this.lease = await store.claim(WHOLE_STATE);
+    const checkpoint = await this.lease.load();
     this.shardCount = Math.max(1, workers);
     const states = splitState(checkpoint, this.shardCount);
-    const init = (state: StreamState | undefined): ShardInit => ({
-      config: stream,
-      state,
-      storePath: this.options.storePath,
-      keepEvicted: store !== undefined,
+    const loadKeys = (keys: string[]) => this.lease.loadEvictedKeys(keys);
+    this.shards = states.map((state) => {
+      const init: ShardInit = { config: stream, state };
+      return workers > 0 ? new WorkerShard(init, loadKeys) : new InlineShard(init, loadKeys);
     });
-    this.shards = states.map((state) =>
-      workers > 0 ? new WorkerShard(init(state)) : new InlineShard(init(state), this.inlineReader()),
-    );
     this.shardCounts = states.map((s) => s?.counts ?? emptyCounts());
     this.shardLiveKeys = states.map((s) => (s ? Object.keys(s.keys).length : 0));
     this.lastDispatched = checkpoint?.position;
@@ -105,18 +102,6 @@ export class PipelineRunner {
     this.timer = setInterval(() => void this.checkpoint().catch((err) => this.fail(err)), this.options.checkpointIntervalMs);
     this.timer.unref();
     this.finished = this.intake(checkpoint?.position);
-  }
-
-  /** Synchronous evicted-key reads for inline shards, when the store is SQLite. */
-  private inlineReader(): ((key: string) => KeyState | undefined) | undefined {
-    const path = this.options.storePath;
-    if (!path) return undefined;
-    let reader: { read(key: string): unknown } | undefined;
-    return (key) => {
-      // Opened on first use: most runs never evict a key.
-      reader ??= openEvictedKeyReader(path);
-      return reader.read(key) as KeyState | undefined;
-    };
   }
 
   /** Resolves when the input has ended (and the final checkpoint is written) or stop() finished. */
@@ -334,15 +319,14 @@ export class PipelineRunner {
   /** One checkpoint at a time; a call during one waits for it and takes the next. */
   async checkpoint(): Promise<void> {
     while (this.checkpointing) await this.checkpointing;
-    const store = this.options.store;
-    if (!store || this.failure) return;
-    this.checkpointing = this.takeCheckpoint(store).finally(() => {
+    if (this.failure) return;
+    this.checkpointing = this.takeCheckpoint().finally(() => {
       this.checkpointing = undefined;
     });
     return this.checkpointing;
   }
 
-  private async takeCheckpoint(store: StateStore): Promise<void> {
+  private async takeCheckpoint(): Promise<void> {
     const started = performance.now();
     // The barrier: everything dispatched so far, and nothing after; after a stop's cut, the cut.
     const barrierSeq = this.cut?.seq ?? this.batchSeq;
@@ -356,7 +340,7 @@ export class PipelineRunner {
       return;
     }
     const checkpoint = joinSnapshots(snapshots, position, this.shardCount);
-    await store.saveCheckpoint(checkpoint);
+    await this.lease.save(checkpoint);
     for (const shard of this.shards) shard.confirmSnapshot();
     if (position !== undefined) await this.options.source.commit(position);
     this.lastCommitted = position;

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { StreamProcessor } from "../../stream/processor.ts";
 import type { KeyState, OutputRecord, RawRecord, StreamConfig, StreamCounts, StreamState } from "../../stream/types.ts";
+import { routeKey } from "./route-key.ts";
 
 /** What a shard returns for one batch: the outputs, and for each output what caused it. */
 export interface ShardBatchResult {
@@ -28,20 +29,17 @@ export interface ShardInit {
   config: StreamConfig;
   /** State to continue from (keys of this shard only), or none for a fresh start. */
   state?: StreamState;
-  /** Path of the SQLite store, to read evicted keys back synchronously. */
-  storePath?: string;
-  /**
-   * Keep evicted keys' state until a checkpoint stores it (default true). Without a store
-   * there is no checkpoint: an evicted key is forgotten and starts afresh if it returns,
-   * which keeps memory bounded.
-   */
-  keepEvicted?: boolean;
 }
 
 /**
  * One shard's processor and its bookkeeping, the same in a worker thread and inline.
  * Evicted keys are held here until the next snapshot carries them into a checkpoint; an
  * evicted key that comes back before then is taken from here, later from the store.
+ *
+ * The processor asks for a returning key's state synchronously, and a store answers
+ * asynchronously: so before a batch, keysToLoad() names the keys the batch may need from
+ * the store, their states are fetched through the state store's interface, and provide()
+ * hands them over.
  */
 export class ShardCore {
   private readonly processor: StreamProcessor;
@@ -50,14 +48,15 @@ export class ShardCore {
   private evictions = 0;
   /** Evictions up to this serial went out with the last snapshot. */
   private snapshotThrough = 0;
-  private readonly readStored: ((key: string) => KeyState | undefined) | undefined;
+  /** States fetched from the store for the current batch, and every key that was asked for. */
+  private readonly loaded = new Map<string, KeyState>();
+  private readonly asked = new Set<string>();
 
-  constructor(init: ShardInit, readStored?: (key: string) => KeyState | undefined) {
-    this.readStored = readStored;
+  constructor(init: ShardInit) {
     const hooks = {
       loadKey: (key: string) => this.loadKey(key),
       onEvict: (key: string, state: KeyState) => {
-        if (init.keepEvicted !== false) this.pendingEvicted.set(key, { state, serial: ++this.evictions });
+        this.pendingEvicted.set(key, { state, serial: ++this.evictions });
       },
     };
     this.processor = init.state
@@ -71,7 +70,37 @@ export class ShardCore {
       this.pendingEvicted.delete(key);
       return pending.state;
     }
-    return this.readStored?.(key);
+    const stored = this.loaded.get(key);
+    if (stored !== undefined) {
+      this.loaded.delete(key);
+      return stored;
+    }
+    // Starting this key afresh is right only if the store was asked and had nothing.
+    if (!this.asked.has(key)) throw new Error(`key ${JSON.stringify(key)} was not looked up in the store before its batch (routeKey disagrees with validation)`);
+    return undefined;
+  }
+
+  /**
+   * The keys of these records whose state may be in the store: neither in memory nor held
+   * here. Keys are read as the runner routes them, which agrees with validation for every
+   * valid record.
+   */
+  keysToLoad(records: readonly RawRecord[]): string[] {
+    this.loaded.clear();
+    this.asked.clear();
+    const keys: string[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const key = routeKey(records[i]);
+      if (key === "" || this.asked.has(key) || this.processor.hasKey(key) || this.pendingEvicted.has(key)) continue;
+      this.asked.add(key);
+      keys.push(key);
+    }
+    return keys;
+  }
+
+  /** States the store had for keysToLoad()'s keys, for the next process(). */
+  provide(states: ReadonlyMap<string, unknown>): void {
+    for (const [key, state] of states) this.loaded.set(key, state as KeyState);
   }
 
   process(records: readonly RawRecord[]): ShardBatchResult {

@@ -1,28 +1,22 @@
 import { Worker } from "node:worker_threads";
-import type { KeyState, RawRecord } from "../../stream/types.ts";
+import type { RawRecord } from "../../stream/types.ts";
 import { ShardCore, type ShardBatchResult, type ShardInit, type ShardSnapshot } from "./shard-core.ts";
+import { CONTROL_CUT, CONTROL_STARTED, FROZEN, newControl, ShardQueue, type LoadKeys } from "./shard-queue.ts";
 import { siblingModule } from "./sibling-module.ts";
-
-/**
- * The stop handshake in shared memory. CONTROL_STARTED holds the last batch seq the worker
- * started (it moves there by compare-exchange from its previous value) or FROZEN once the
- * runner froze it; CONTROL_CUT is -1 until the runner publishes the cut.
- */
-export const CONTROL_STARTED = 0;
-export const CONTROL_CUT = 1;
-export const FROZEN = -1;
 
 export type ToShard =
   | { type: "batch"; seq: number; records: RawRecord[] }
   | { type: "flush" }
   | { type: "snapshot" }
   | { type: "confirm" }
-  | { type: "stop" };
+  | { type: "stop" }
+  | { type: "keys"; states?: ReadonlyMap<string, unknown>; error?: string };
 
 type FromShard =
   | { type: "batch" | "flush"; result: ShardBatchResult }
   | { type: "snapshot"; snapshot: ShardSnapshot }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string }
+  | { type: "load"; keys: string[] };
 
 /**
  * A shard of keys behind a promise interface. Calls are answered in the order they were
@@ -48,32 +42,45 @@ export interface Shard {
   close(): Promise<void>;
 }
 
+/** The stop handshake on the runner's side, the same for both kinds of shard. */
+function freeze(control: Int32Array): number {
+  // One atomic step: the shard's next compare-exchange of its started seq fails from now on.
+  return Atomics.exchange(control, CONTROL_STARTED, FROZEN);
+}
+
+function setCut(control: Int32Array, cut: number): void {
+  Atomics.store(control, CONTROL_CUT, cut);
+  Atomics.notify(control, CONTROL_CUT);
+}
+
 /** The shard on the calling thread: for one-core runs and tests. */
 export class InlineShard implements Shard {
-  private readonly core: ShardCore;
-  constructor(init: ShardInit, readStored?: (key: string) => KeyState | undefined) {
-    this.core = new ShardCore(init, readStored);
+  private readonly control = newControl();
+  private readonly queue: ShardQueue;
+  constructor(init: ShardInit, loadKeys: LoadKeys) {
+    this.queue = new ShardQueue(new ShardCore(init), this.control, loadKeys);
   }
-  private started = 0;
-  async process(seq: number, records: RawRecord[]): Promise<ShardBatchResult> {
-    // Synchronous: nothing is ever queued, so there is nothing to cut off.
-    this.started = seq;
-    return this.core.process(records);
+  process(seq: number, records: RawRecord[]): Promise<ShardBatchResult> {
+    return this.queue.batch(seq, records);
   }
   freeze(): number {
-    return this.started;
+    return freeze(this.control);
   }
-  setCut(_cut: number): void {}
-  async flush(): Promise<ShardBatchResult> {
-    return this.core.flush();
+  setCut(cut: number): void {
+    setCut(this.control, cut);
   }
-  async snapshot(): Promise<ShardSnapshot> {
-    return this.core.snapshot();
+  flush(): Promise<ShardBatchResult> {
+    return this.queue.flush();
+  }
+  snapshot(): Promise<ShardSnapshot> {
+    return this.queue.snapshot();
   }
   confirmSnapshot(): void {
-    this.core.confirmSnapshot();
+    void this.queue.confirmSnapshot();
   }
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.queue.idle();
+  }
 }
 
 interface Pending {
@@ -84,17 +91,16 @@ interface Pending {
 /** Young-generation cap of a shard worker's heap (three 16 MB semi-spaces' worth). */
 const WORKER_YOUNG_GENERATION_MB = 48;
 
-/** The shard in a worker thread (src/service/shard-worker.ts), for the other cores. */
+/** The shard in a worker thread (shard-worker.ts), for the other cores. */
 export class WorkerShard implements Shard {
   private readonly worker: Worker;
   private readonly pending: Pending[] = [];
   private failure: Error | undefined;
   /** Shared with the worker: see CONTROL_STARTED and CONTROL_CUT. */
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
+  private readonly control = newControl();
 
-  constructor(init: ShardInit) {
-    this.control[CONTROL_STARTED] = 0;
-    this.control[CONTROL_CUT] = -1;
+  /** `loadKeys` answers the worker's requests for evicted keys' stored states. */
+  constructor(init: ShardInit, loadKeys: LoadKeys) {
     this.worker = new Worker(siblingModule("shard-worker", import.meta.url), {
       workerData: { init, control: this.control },
       // `node --input-type=module -e …` passes flags a worker refuses; otherwise inherit them.
@@ -105,6 +111,13 @@ export class WorkerShard implements Shard {
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.worker.on("message", (msg: FromShard) => {
+      if (msg.type === "load") {
+        loadKeys(msg.keys).then(
+          (states) => this.worker.postMessage({ type: "keys", states } satisfies ToShard),
+          (err: unknown) => this.worker.postMessage({ type: "keys", error: err instanceof Error ? err.message : String(err) } satisfies ToShard),
+        );
+        return;
+      }
       const waiter = this.pending.shift();
       if (waiter === undefined) return;
       if (msg.type === "error") waiter.reject(new Error(`shard worker: ${msg.message}`));
@@ -133,12 +146,10 @@ export class WorkerShard implements Shard {
     return this.call({ type: "batch", seq, records });
   }
   freeze(): number {
-    // One atomic step: the worker's next compare-exchange of its started seq fails from now on.
-    return Atomics.exchange(this.control, CONTROL_STARTED, FROZEN);
+    return freeze(this.control);
   }
   setCut(cut: number): void {
-    Atomics.store(this.control, CONTROL_CUT, cut);
-    Atomics.notify(this.control, CONTROL_CUT);
+    setCut(this.control, cut);
   }
   flush(): Promise<ShardBatchResult> {
     return this.call({ type: "flush" });

@@ -1,0 +1,132 @@
+import type { WindowResult } from "../../stream/types.ts";
+import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+
+interface PartitionState {
+  epoch: number;
+  checkpoint: Checkpoint | undefined;
+  /** Evicted keys' states, oldest eviction first. */
+  evicted: Map<string, unknown>;
+}
+
+interface KeyRecord {
+  lastEnd: number | null;
+  windows: number;
+  anomalies: number;
+  latest: WindowResult;
+}
+
+/**
+ * State and results in this process's memory, for runs that keep nothing on disk
+ * (`--store none`): the same contract as the durable stores, lost when the process ends.
+ * A pipeline restarted in the same process on the same store resumes where it stopped.
+ *
+ * Memory is bounded: at most `maxResults` window results are kept (the oldest go first; a
+ * result is deduplicated by id while it is kept), summaries for at most as many keys (the
+ * least recently updated go first), and at most `maxEvictedKeys` evicted key states per
+ * partition (a key forgotten here starts afresh when it returns).
+ *
+ * Checkpoints and key states are copied in and out (structured clone), as a store that
+ * serializes them would, so nothing saved changes when the pipeline goes on.
+ */
+export class MemoryStateStore implements StateStore {
+  readonly kind = "memory";
+  readonly durable = false;
+  private readonly partitions = new Map<string, PartitionState>();
+  /** Window results by id, oldest stored first. */
+  private readonly results = new Map<string, WindowResult>();
+  /** By key, least recently updated first. */
+  private readonly summaries = new Map<string, KeyRecord>();
+  private readonly maxResults: number;
+  private readonly maxEvictedKeys: number;
+  private closed = false;
+
+  constructor(options: { maxResults?: number; maxEvictedKeys?: number } = {}) {
+    this.maxResults = options.maxResults ?? 1024;
+    this.maxEvictedKeys = options.maxEvictedKeys ?? 10_000;
+  }
+
+  async claim(partition: string): Promise<StateLease> {
+    let state = this.partitions.get(partition);
+    if (state === undefined) {
+      state = { epoch: 0, checkpoint: undefined, evicted: new Map() };
+      this.partitions.set(partition, state);
+    }
+    const epoch = ++state.epoch;
+    const held = state;
+    return {
+      partition,
+      epoch,
+      load: async () => (held.checkpoint === undefined ? undefined : { ...structuredClone(held.checkpoint), evicted: new Map() }),
+      save: async (checkpoint) => this.save(held, partition, epoch, checkpoint),
+      loadEvictedKeys: async (keys) => {
+        const found = new Map<string, unknown>();
+        for (const key of keys) {
+          const saved = held.evicted.get(key);
+          if (saved !== undefined) found.set(key, structuredClone(saved));
+        }
+        return found;
+      },
+    };
+  }
+
+  private save(state: PartitionState, partition: string, epoch: number, checkpoint: Checkpoint): void {
+    if (state.epoch !== epoch) throw new StaleEpochError(partition, epoch, state.epoch);
+    // Copied before anything changes: a checkpoint that cannot be cloned leaves the last one standing.
+    const copy = structuredClone(checkpoint);
+    for (const [key, keyState] of copy.evicted) {
+      state.evicted.delete(key);
+      state.evicted.set(key, keyState);
+    }
+    for (const key of copy.keys.keys()) state.evicted.delete(key);
+    for (const key of state.evicted.keys()) {
+      if (state.evicted.size <= this.maxEvictedKeys) break;
+      state.evicted.delete(key);
+    }
+    copy.evicted = new Map();
+    state.checkpoint = copy;
+  }
+
+  async appendResults(records: readonly OutputRecord[]): Promise<void> {
+    for (const r of records) {
+      if (r.type !== "window" || this.results.has(r.id)) continue;
+      this.results.set(r.id, r);
+      if (this.results.size > this.maxResults) this.results.delete(this.results.keys().next().value!);
+      let summary = this.summaries.get(r.key);
+      if (summary === undefined) summary = { lastEnd: null, windows: 0, anomalies: 0, latest: r };
+      else this.summaries.delete(r.key);
+      this.summaries.set(r.key, summary);
+      summary.windows++;
+      if (r.anomaly) summary.anomalies++;
+      if (summary.lastEnd === null || r.end >= summary.lastEnd) {
+        summary.lastEnd = r.end;
+        summary.latest = r;
+      }
+      if (this.summaries.size > this.maxResults) this.summaries.delete(this.summaries.keys().next().value!);
+    }
+  }
+
+  async keys(): Promise<KeySummary[]> {
+    const out: KeySummary[] = [];
+    for (const [key, s] of this.summaries) out.push({ key, lastEnd: s.lastEnd, windows: s.windows, anomalies: s.anomalies });
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async latest(key: string): Promise<OutputRecord | undefined> {
+    return this.summaries.get(key)?.latest;
+  }
+
+  async history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
+    const found: WindowResult[] = [];
+    for (const r of this.results.values()) if (r.key === key && r.end >= from && r.end <= to) found.push(r);
+    // Stable: results with equal end times stay in the order they were stored.
+    return found.sort((a, b) => a.end - b.end).slice(0, limit);
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
