@@ -11,7 +11,10 @@ import { FileSink } from "../src/adapters/sinks/file-sink.ts";
 import { FilePositionError, FileSource } from "../src/adapters/sources/file-source.ts";
 import type { SourcePosition, SourceRecord } from "../src/adapters/types.ts";
 import { StreamProcessor } from "../src/stream/processor.ts";
+import type { SourceRef } from "../src/adapters/types.ts";
 import type { DeadLetter, OutputRecord } from "../src/stream/types.ts";
+
+type FileRef = Extract<SourceRef, { kind: "file" }>;
 
 const tmp = () => mkdtempSync(join(tmpdir(), "stda-file-faults-"));
 
@@ -49,9 +52,9 @@ test("dead letters point at the first byte of their line, after invalid UTF-8 an
   for (const record of records) {
     for (const out of processor.ingest(record) as OutputRecord[]) if (out.type === "dead_letter") letters.push(out);
   }
-  assert.deepEqual(letters.map((l) => (l.source as { line: number }).line), [2, 4, 6, 7]);
+  assert.deepEqual(letters.map((l) => (l.source as FileRef).line), [2, 4, 6, 7]);
   for (const letter of letters) {
-    const { line, offset } = letter.source as { line: number; offset: number };
+    const { line, offset } = letter.source as Required<FileRef>;
     assert.equal(offset, starts[line - 1], `line ${line}: offset`);
     // The bytes at the offset are the line's own, up to its ending.
     const own = lines[line - 1];
