@@ -1,6 +1,6 @@
 import type { PipelineConfig } from "./config/config.ts";
 import type { Logger } from "./runtime/logger.ts";
-import { startPipeline } from "./pipeline.ts";
+import { startPipeline, type RunningPipeline } from "./pipeline.ts";
 
 /** Seconds between SIGTERM and a forced exit: Kubernetes waits 30 s, the runbook asks for 10. */
 const STOP_DEADLINE_MS = 9000;
@@ -10,8 +10,13 @@ const STOP_DEADLINE_MS = 9000;
  * SIGINT stop intake, flush outputs, checkpoint and exit 0; a second signal, or a stop that
  * overruns the deadline, exits at once with 1 (the last checkpoint still stands).
  */
-export async function servePipeline(config: PipelineConfig, logger: Logger): Promise<number> {
+export async function servePipeline(
+  config: PipelineConfig,
+  logger: Logger,
+  options: { started?(pipeline: RunningPipeline): void } = {},
+): Promise<number> {
   const pipeline = await startPipeline(config, { logger });
+  options.started?.(pipeline);
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) {

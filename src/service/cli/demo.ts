@@ -26,6 +26,12 @@ export async function run(argv: string[]): Promise<number> {
     store: { path: ".data/demo.db" },
   });
   const logger = createLogger();
-  if (config.http.enabled) logger.info(`open http://localhost:${config.http.port}/ for the live view`);
-  return servePipeline(config, logger);
+  return servePipeline(config, logger, {
+    started({ port }) {
+      if (port === undefined) return;
+      const host = ["0.0.0.0", "::", ""].includes(config.http.host) ? "localhost" : config.http.host;
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}/`;
+      logger.info(`live dashboard at ${url} (playground at ${url}playground)`, { url });
+    },
+  });
 }

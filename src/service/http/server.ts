@@ -5,6 +5,9 @@ import { DASHBOARD_HTML } from "./page.ts";
 import type { Logger } from "../runtime/logger.ts";
 import type { PipelineMetrics } from "../runtime/metrics.ts";
 import type { PipelineRunner } from "../runtime/runner.ts";
+import { sendJson as send } from "./respond.ts";
+import type { RouteGroup } from "./routes.ts";
+import { WebAssets } from "./web-assets.ts";
 
 export interface HttpServerOptions {
   port: number;
@@ -20,8 +23,6 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
 }
 
-const JSON_TYPE = "application/json; charset=utf-8";
-
 /**
  * Probes, metrics, the feature flag, event intake and the query API on one port. Plain
  * node:http: a handful of routes needs no framework.
@@ -29,9 +30,12 @@ const JSON_TYPE = "application/json; charset=utf-8";
 export class ServiceHttpServer {
   private readonly options: HttpServerOptions;
   private readonly server: Server;
+  /** Route groups kept in modules of their own, offered each request in turn. */
+  private readonly routeGroups: RouteGroup[];
 
   constructor(options: HttpServerOptions) {
     this.options = options;
+    this.routeGroups = [new WebAssets()];
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err) => {
         options.logger.error("http handler failed", { err, url: req.url });
@@ -93,6 +97,7 @@ export class ServiceHttpServer {
       return;
     }
     if (method === "GET" && path.startsWith("/api/")) return this.api(path, url.searchParams, res);
+    for (const group of this.routeGroups) if (await group.handle(req, res, url)) return;
     send(res, 404, { error: `no route for ${method} ${path}` });
   }
 
@@ -195,16 +200,8 @@ function numberParam(query: URLSearchParams, name: string, fallback: number): nu
   return Number.isFinite(n) ? n : null;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
 function sendRetry(res: ServerResponse, status: number, seconds: number, reason: string): void {
-  const text = JSON.stringify({ error: reason, retryAfterSeconds: seconds });
-  res.writeHead(status, { "content-type": JSON_TYPE, "retry-after": String(seconds), "content-length": Buffer.byteLength(text) });
-  res.end(text);
+  send(res, status, { error: reason, retryAfterSeconds: seconds }, { "retry-after": String(seconds) });
 }
 
 /** The body as text, or undefined when it exceeds `limit` bytes (the rest is drained). */
