@@ -63,12 +63,13 @@ LOG
 
 cp=("$jars/*")
 if [ ! -f "$dir/data/meta.properties" ]; then
-  cluster=$(java -cp "${cp[0]}" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool random-uuid)
-  java -cp "${cp[0]}" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool \
+  # A cluster id is 16 random bytes in URL-safe base64 (what StorageTool random-uuid prints).
+  cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+  java -XX:TieredStopAtLevel=1 -cp "${cp[0]}" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool \
     format -t "$cluster" -c "$dir/server.properties" >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting $dir failed"; }
 fi
 
-setsid java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+setsid java -Xms256m -Xmx512m ${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto} -Dlog4j2.configurationFile="$dir/log4j2.properties" \
   -cp "${cp[0]}" kafka.Kafka "$dir/server.properties" >>"$dir/server.log" 2>&1 </dev/null &
 echo $! >"$dir/pid"
 wait_until 60 "$!" "$dir/server.log" port_open "$port"

@@ -45,7 +45,7 @@ cat >"$dir/logback.xml" <<'LOG'
 LOG
 
 cp=("$jars/*")
-setsid java -Xmx256m -XX:+UseSerialGC -Dlogback.configurationFile="$dir/logback.xml" -cp "${cp[0]}" \
+setsid java -Xmx256m ${S3PROXY_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dlogback.configurationFile="$dir/logback.xml" -cp "${cp[0]}" \
   org.gaul.s3proxy.Main --properties "$dir/s3proxy.properties" >>"$dir/server.log" 2>&1 </dev/null &
 echo $! >"$dir/pid"
 answers_http() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; }
