@@ -1,6 +1,7 @@
 import { Producer, type MessageToProduce } from "@platformatic/kafka";
 import type { DeadLetter } from "../../stream/types.ts";
 import type { OutputRecord, Sink } from "../types.ts";
+import { kafkaOrigin } from "./partition-source.ts";
 import type { RawBytesKeeper } from "./raw-bytes.ts";
 import { baseClientOptions, type KafkaSettings } from "./settings.ts";
 
@@ -61,15 +62,16 @@ export class KafkaSink implements Sink {
 
   private deadLetterMessage(topic: string, letter: DeadLetter): Produced {
     const src = letter.source;
-    const exact = src.kind === "kafka" ? this.rawBytes?.take(src.partition, src.offset) : undefined;
+    const origin = kafkaOrigin(src);
+    const exact = origin ? this.rawBytes?.take(origin.partition, origin.offset) : undefined;
     const value = exact ?? Buffer.from(typeof letter.raw === "string" ? letter.raw : JSON.stringify(letter.raw) ?? "", "utf8");
     const headers: Array<[string, string]> = [
       ["reason", letter.reason],
       ["detail", letter.detail],
       ["source-kind", src.kind],
     ];
-    if (src.kind === "kafka") {
-      headers.push(["source-topic", src.topic], ["source-partition", String(src.partition)], ["source-offset", src.offset]);
+    if (origin) {
+      headers.push(["source-topic", origin.topic], ["source-partition", String(origin.partition)], ["source-offset", origin.offset]);
     } else {
       headers.push(["source", JSON.stringify(src)]);
     }

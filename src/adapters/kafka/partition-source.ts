@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "@platformatic/kafka";
+import type { RecordOrigin } from "../../stream/types.ts";
 import type { Source, SourcePosition, SourceRecord } from "../types.ts";
 import type { KafkaGroupMember, KafkaStream } from "./group-member.ts";
 import type { RawBytesKeeper } from "./raw-bytes.ts";
@@ -204,6 +205,13 @@ export class KafkaPartitionSource implements Source {
     this.wake = undefined;
     wake?.();
   }
+}
+
+/** Where a record came from, when it came from Kafka. */
+export function kafkaOrigin(origin: RecordOrigin): { topic: string; partition: number; offset: string } | undefined {
+  const { kind, topic, partition, offset } = origin;
+  if (kind !== "kafka" || typeof topic !== "string" || typeof partition !== "number" || typeof offset !== "string") return undefined;
+  return { topic, partition, offset };
 }
 
 export function readPosition(position: SourcePosition | undefined): Map<number, bigint> {

@@ -1,0 +1,224 @@
+import { createHash } from "node:crypto";
+import { deserialize, serialize } from "node:v8";
+import { createClient, RESP_TYPES } from "redis";
+import { ignoreOperations, recorded, type OperationRecorder } from "../operation-recorder.ts";
+import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+import { APPEND_RESULTS, SAVE_CHECKPOINT } from "./scripts.ts";
+
+export interface RedisStoreOptions {
+  /** redis://[user:password@]host:port[/db] */
+  url: string;
+  /** Every key this store writes starts with `<prefix>:` (several pipelines can share a server). */
+  prefix?: string;
+  /** Window results kept per key for the query API; older ones are dropped (the archive keeps them). */
+  maxResultsPerKey?: number;
+  /** A key's results and summary expire this long after its last result; 0 keeps them. */
+  resultTtlSeconds?: number;
+  recorder?: OperationRecorder;
+  /** Milliseconds a command may wait for a reply, connected or not (reconnects included). */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * State and results in Redis, shared by every instance of a pipeline.
+ *
+ * Per state partition P (one per Kafka partition): `epoch:P` (raised by each claim),
+ * `cp:P` (the checkpoint without its keys, with the source position), `live:P` and
+ * `evicted:P` (hashes of key → state). A save is one Lua script that checks the epoch and
+ * writes the partition's position and key states together, or nothing. Per key K:
+ * `res:K` (id → result JSON), `hist:K` (ids by end time), `sum:K` (counts, latest id), and
+ * the set `keys`. States are V8-serialized, so typed arrays and non-finite numbers survive.
+ *
+ * Memory is bounded by `maxResultsPerKey` and `resultTtlSeconds` for results; states are
+ * bounded by the number of keys, and never expire (they are what a restart resumes from):
+ * run Redis with `maxmemory-policy noeviction`, so a full Redis refuses writes (the pipeline
+ * pauses) instead of dropping state.
+ *
+ * The client reconnects with backoff on its own; commands wait meanwhile (up to
+ * commandTimeoutMs), so the runner's checkpoint and result writes wait and intake pauses.
+ */
+export class RedisStateStore implements StateStore {
+  readonly kind = "redis";
+  readonly durable = true;
+  private readonly client;
+  private readonly binary;
+  private readonly prefix: string;
+  private readonly maxResultsPerKey: number;
+  private readonly resultTtlSeconds: number;
+  private readonly recorder: OperationRecorder;
+  private readonly scriptShas = new Map<string, string>();
+  private connecting: Promise<unknown> | undefined;
+  private closed = false;
+  /** The last connection error, for logs; cleared when ready again. */
+  lastError: Error | undefined;
+
+  constructor(options: RedisStoreOptions) {
+    this.prefix = options.prefix ?? "streaming-tda";
+    this.maxResultsPerKey = options.maxResultsPerKey ?? 1000;
+    this.resultTtlSeconds = options.resultTtlSeconds ?? 7 * 24 * 3600;
+    this.recorder = options.recorder ?? ignoreOperations;
+    this.client = createClient({
+      url: options.url,
+      socket: {
+        // min(2^n · 50, 2000) ms between attempts, with jitter: a restarted Redis is found quickly.
+        reconnectStrategy: (retries: number) => Math.min(2 ** retries * 50, 2000) + Math.floor(Math.random() * 100),
+        connectTimeout: 5000,
+      },
+      commandOptions: { timeout: options.commandTimeoutMs ?? 120_000 },
+    });
+    this.client.on("error", (err: Error) => {
+      this.lastError = err;
+    });
+    this.client.on("ready", () => {
+      this.lastError = undefined;
+    });
+    this.binary = this.client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+  }
+
+  /** Connects (once); every operation waits for it. */
+  private connected(): Promise<unknown> {
+    this.connecting ??= this.client.connect();
+    return this.connecting;
+  }
+
+  private key(...parts: string[]): string {
+    return `${this.prefix}:${parts.join(":")}`;
+  }
+
+  private op<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return recorded(this.recorder, "redis", operation, async () => {
+      await this.connected();
+      return fn();
+    });
+  }
+
+  /** EVALSHA, loading the script on first use or after a server restart forgot it. */
+  private async script(source: string, keys: string[], args: Array<string | Buffer>): Promise<unknown> {
+    let sha = this.scriptShas.get(source);
+    if (sha === undefined) {
+      sha = createHash("sha1").update(source).digest("hex");
+      this.scriptShas.set(source, sha);
+    }
+    try {
+      return await this.client.sendCommand(["EVALSHA", sha, String(keys.length), ...keys, ...args]);
+    } catch (err) {
+      if (!String((err as Error).message).startsWith("NOSCRIPT")) throw err;
+      return this.client.sendCommand(["EVAL", source, String(keys.length), ...keys, ...args]);
+    }
+  }
+
+  async claim(partition: string): Promise<StateLease> {
+    const epoch = Number(await this.op("claim", () => this.client.incr(this.key("epoch", partition))));
+    return {
+      partition,
+      epoch,
+      load: () => this.op("load", () => this.load(partition)),
+      save: (checkpoint) => this.op("save", () => this.save(partition, epoch, checkpoint)),
+      loadEvictedKeys: (keys) => this.op("load_evicted", () => this.loadEvicted(partition, keys)),
+    };
+  }
+
+  private async load(partition: string): Promise<Checkpoint | undefined> {
+    const [meta, live] = await Promise.all([
+      this.binary.get(this.key("cp", partition)),
+      this.binary.hGetAll(this.key("live", partition)),
+    ]);
+    if (meta === null) return undefined;
+    const head = deserialize(meta as Buffer) as Omit<Checkpoint, "keys" | "evicted">;
+    const keys = new Map<string, unknown>();
+    for (const [key, state] of Object.entries(live as Record<string, Buffer>)) keys.set(key, deserialize(state));
+    return { ...head, keys, evicted: new Map() };
+  }
+
+  private async save(partition: string, epoch: number, cp: Checkpoint): Promise<void> {
+    // Serialized before anything is sent: a state that cannot be stored leaves the last checkpoint standing.
+    const { keys, evicted, ...head } = cp;
+    const args: Array<string | Buffer> = [String(epoch), serialize(head), String(keys.size)];
+    for (const [key, state] of keys) args.push(key, serialize(state));
+    args.push(String(evicted.size));
+    for (const [key, state] of evicted) args.push(key, serialize(state));
+    const keysOfScript = [this.key("epoch", partition), this.key("cp", partition), this.key("live", partition), this.key("evicted", partition)];
+    const [stored, current] = (await this.script(SAVE_CHECKPOINT, keysOfScript, args)) as [number, number];
+    if (Number(stored) !== 1) throw new StaleEpochError(partition, epoch, Number(current));
+  }
+
+  private async loadEvicted(partition: string, keys: readonly string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    if (keys.length === 0) return found;
+    const states = (await this.binary.hmGet(this.key("evicted", partition), [...keys])) as Array<Buffer | null>;
+    states.forEach((state, i) => {
+      if (state !== null) found.set(keys[i], deserialize(state));
+    });
+    return found;
+  }
+
+  async appendResults(records: readonly OutputRecord[]): Promise<void> {
+    const args: string[] = [this.prefix, String(this.maxResultsPerKey), String(this.resultTtlSeconds)];
+    for (const r of records) {
+      if (r.type !== "window") continue;
+      args.push(r.key, r.id, String(r.end), r.anomaly ? "1" : "0", JSON.stringify(r));
+    }
+    if (args.length === 3) return;
+    await this.op("append_results", () => this.script(APPEND_RESULTS, [this.key("keys")], args));
+  }
+
+  async keys(): Promise<KeySummary[]> {
+    return this.op("keys", async () => {
+      const keys = (await this.client.sMembers(this.key("keys"))).sort();
+      const summaries = await Promise.all(keys.map((k) => this.client.hGetAll(this.key("sum", k))));
+      const out: KeySummary[] = [];
+      keys.forEach((key, i) => {
+        const s = summaries[i];
+        // Expired by the result TTL: its summary is gone.
+        if (s.windows === undefined) return;
+        out.push({ key, lastEnd: s.lastEnd === undefined ? null : Number(s.lastEnd), windows: Number(s.windows), anomalies: Number(s.anomalies ?? 0) });
+      });
+      return out;
+    });
+  }
+
+  async latest(key: string): Promise<OutputRecord | undefined> {
+    return this.op("latest", async () => {
+      const id = await this.client.hGet(this.key("sum", key), "latest");
+      if (id === null || id === undefined) return undefined;
+      const json = await this.client.hGet(this.key("res", key), id);
+      return json === null || json === undefined ? undefined : (JSON.parse(json) as OutputRecord);
+    });
+  }
+
+  async history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
+    return this.op("history", async () => {
+      const ids = await this.client.zRangeByScore(this.key("hist", key), bound(from), bound(to), { LIMIT: { offset: 0, count: limit } });
+      if (ids.length === 0) return [];
+      const jsons = await this.client.hmGet(this.key("res", key), ids);
+      return jsons.filter((j): j is string => typeof j === "string").map((j) => JSON.parse(j) as OutputRecord);
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed || !this.client.isReady) return false;
+    try {
+      await this.op("ping", () => this.client.ping());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** True while connected (commands wait otherwise). */
+  get ready(): boolean {
+    return this.client.isReady;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.connecting === undefined) return;
+    await this.connecting.catch(() => undefined);
+    if (this.client.isOpen) await this.client.close();
+  }
+}
+
+function bound(x: number): string | number {
+  return x === -Infinity ? "-inf" : x === Infinity ? "+inf" : x;
+}

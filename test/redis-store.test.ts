@@ -1,0 +1,77 @@
+/** The Redis store against a real redis-server: the StateStore contract, fencing between instances, a Redis restart. */
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { RedisStateStore } from "../src/adapters/redis/redis-store.ts";
+import { StaleEpochError, type Checkpoint } from "../src/adapters/types.ts";
+import { useServers } from "./helpers/servers.ts";
+import { stateStoreContract, windowResult } from "./helpers/state-store-contract.ts";
+
+const { redis } = await useServers("redis");
+const url = redis!.address;
+let prefixes = 0;
+const fresh = () => `test-${process.pid}-${++prefixes}`;
+const open: RedisStateStore[] = [];
+after(() => Promise.all(open.map((s) => s.close())));
+function store(prefix: string, options: Partial<ConstructorParameters<typeof RedisStateStore>[0]> = {}): RedisStateStore {
+  const s = new RedisStateStore({ url, prefix, commandTimeoutMs: 20_000, ...options });
+  open.push(s);
+  return s;
+}
+
+stateStoreContract("redis", {
+  create: async () => new RedisStateStore({ url, prefix: fresh() }),
+  reopen: async (s) => {
+    await s.close();
+    return new RedisStateStore({ url, prefix: (s as unknown as { prefix: string }).prefix });
+  },
+});
+
+function checkpoint(offset: number, keys: Array<[string, unknown]>): Checkpoint {
+  return { position: { "0": String(offset) }, shardCount: 1, keys: new Map(keys), evicted: new Map(), shards: [], counts: {}, takenAt: offset };
+}
+
+test("two instances on one Redis: the one that claimed a partition last fences the other's writes", { timeout: 30_000 }, async () => {
+  const prefix = fresh();
+  const a = store(prefix);
+  const b = store(prefix);
+  const leaseA = await a.claim("3");
+  await leaseA.save(checkpoint(100, [["k", { by: "a", n: 100 }]]));
+  const leaseB = await b.claim("3");
+  assert.deepEqual((await leaseB.load())?.position, { "0": "100" }, "the new owner resumes at the old owner's offset");
+  await leaseB.save(checkpoint(150, [["k", { by: "b", n: 150 }]]));
+  // The stale instance tries to write an older state: rejected, and nothing of it lands.
+  await assert.rejects(leaseA.save(checkpoint(120, [["k", { by: "a", n: 120 }]])), (err: unknown) => {
+    assert.ok(err instanceof StaleEpochError);
+    assert.equal(err.current, leaseB.epoch);
+    return true;
+  });
+  const stored = await (await b.claim("3")).load();
+  assert.deepEqual(stored?.position, { "0": "150" });
+  assert.deepEqual(stored?.keys.get("k"), { by: "b", n: 150 });
+});
+
+test("results: bounded per key, newest kept", { timeout: 30_000 }, async () => {
+  const s = store(fresh(), { maxResultsPerKey: 3 });
+  await s.appendResults([1, 2, 3, 4, 5].map((i) => windowResult("a", 127 + 8 * i, 1000 * i)));
+  const kept = await s.history("a", -Infinity, Infinity, 10);
+  assert.deepEqual(kept.map((r) => (r as { end: number }).end), [3000, 4000, 5000]);
+  assert.deepEqual(await s.keys(), [{ key: "a", lastEnd: 5000, windows: 5, anomalies: 0 }]);
+});
+
+test("a Redis restart: commands wait and go through after the reconnect; ping reports the outage", { timeout: 60_000 }, async () => {
+  const s = store(fresh());
+  const lease = await s.claim("0");
+  await lease.save(checkpoint(1, [["k", { n: 1 }]]));
+  assert.equal(await s.ping(), true);
+  await redis!.stop();
+  // Give the client a moment to see the connection drop.
+  const deadline = Date.now() + 10_000;
+  while (s.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await s.ping(), false, "not ready while Redis is down");
+  const pending = lease.save(checkpoint(2, [["k", { n: 2 }]]));
+  await new Promise((r) => setTimeout(r, 500));
+  await redis!.start();
+  await pending;
+  assert.deepEqual((await lease.load())?.position, { "0": "2" });
+  assert.equal(await s.ping(), true);
+});
