@@ -202,3 +202,33 @@ export interface ResultArchive {
   /** Writes what is queued, then releases the connection. */
   close(): Promise<void>;
 }
+
+/**
+ * A log split in partitions that a group of instances shares (Kafka's topic and consumer
+ * group). The runtime reads the partitions this instance holds through a Source opened for
+ * exactly them, and opens another when the assignment changes.
+ */
+export interface PartitionedInput {
+  readonly kind: string;
+  /** The log's name (the topic): a label in metrics and part of each state partition's name. */
+  readonly name: string;
+  /** False while the connection to the log is down. */
+  readonly connected: boolean;
+  /** Joins the group; resolves once the first assignment is known. */
+  join(): Promise<void>;
+  /** The partitions this instance holds now, ascending. */
+  assigned(): readonly number[];
+  /** Called whenever the assignment changes (the client tells no revoke or assign on its own). */
+  onChange(listener: (partitions: readonly number[]) => void): void;
+  /**
+   * Reads exactly `partitions`, each from the offset in the position given to batches(), or
+   * from its earliest record when the position has none. Records carry, as position, the
+   * next offset of every partition read.
+   */
+  open(partitions: readonly number[]): Source;
+  /** The partition a record of open()'s sources came from. */
+  partitionOf(record: SourceRecord): number | undefined;
+  /** Per partition, the offset the next appended record will get (for the lag). */
+  endOffsets(): Promise<Map<number, number>>;
+  close(): Promise<void>;
+}

@@ -1,3 +1,4 @@
+import type { OperationRecorder } from "../../adapters/operation-recorder.ts";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** Latencies kept for the p99 gauge by default: the most recent ones, in a ring. */
@@ -8,7 +9,7 @@ const RECENT_LATENCIES = 8192;
  * in one process). Names follow the runbook: its alert reads `streaming_tda_latency_p99`
  * in seconds, so that gauge is computed from the most recent latencies at scrape time.
  */
-export class PipelineMetrics {
+export class PipelineMetrics implements OperationRecorder {
   readonly registry = new Registry();
   readonly eventsProcessed: Counter;
   readonly eventsFailed: Counter<"reason">;
@@ -23,6 +24,13 @@ export class PipelineMetrics {
   readonly checkpoints: Counter;
   readonly checkpointSeconds: Histogram;
   readonly httpRejected: Counter<"status">;
+  readonly kafkaLag: Gauge<"topic" | "partition">;
+  readonly kafkaRebalances: Counter;
+  readonly kafkaAssignedPartitions: Gauge;
+  readonly kafkaCommits: Counter<"result">;
+  readonly kafkaCommitSeconds: Histogram;
+  readonly backendOperations: Record<"redis" | "s3", { total: Counter<"operation">; errors: Counter<"operation">; seconds: Histogram<"operation"> }>;
+  readonly archiveDropped: Counter;
   private readonly recent: Float64Array;
   private recentCount = 0;
 
@@ -74,6 +82,35 @@ export class PipelineMetrics {
       labelNames: ["status"],
       registers,
     });
+    // Scale-out (Kafka, Redis, S3). The lag gauge keeps the name the runbook's alert reads.
+    this.kafkaLag = new Gauge({
+      name: "kafka_consumer_lag",
+      help: "Records of a partition not yet processed (their outputs not yet acknowledged): log end offset minus the next offset to process.",
+      labelNames: ["topic", "partition"],
+      registers,
+    });
+    this.kafkaRebalances = new Counter({ name: "streaming_tda_kafka_rebalances_total", help: "Assignment changes of this instance in the consumer group.", registers });
+    this.kafkaAssignedPartitions = new Gauge({ name: "streaming_tda_kafka_assigned_partitions", help: "Partitions this instance holds and processes.", registers });
+    this.kafkaCommits = new Counter({ name: "streaming_tda_kafka_commits_total", help: "Offset commits to the consumer group, by result (ok, error).", labelNames: ["result"], registers });
+    this.kafkaCommitSeconds = new Histogram({
+      name: "streaming_tda_kafka_commit_seconds",
+      help: "Time to commit offsets to the consumer group.",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
+    const backend = (system: "redis" | "s3") => ({
+      total: new Counter({ name: `streaming_tda_${system}_operations_total`, help: `${system === "s3" ? "S3" : "Redis"} operations, by operation.`, labelNames: ["operation"], registers }),
+      errors: new Counter({ name: `streaming_tda_${system}_errors_total`, help: `${system === "s3" ? "S3" : "Redis"} operations that failed, by operation.`, labelNames: ["operation"], registers }),
+      seconds: new Histogram({
+        name: `streaming_tda_${system}_operation_seconds`,
+        help: `Latency of ${system === "s3" ? "S3" : "Redis"} operations, by operation.`,
+        labelNames: ["operation"],
+        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        registers,
+      }),
+    });
+    this.backendOperations = { redis: backend("redis"), s3: backend("s3") };
+    this.archiveDropped = new Counter({ name: "streaming_tda_archive_dropped_total", help: "Window results not archived because S3 stayed unreachable while the archive queue was full.", registers });
     const p99 = () => this.latencyQuantile(0.99);
     new Gauge({
       name: "streaming_tda_latency_p99",
@@ -83,6 +120,14 @@ export class PipelineMetrics {
         this.set(p99());
       },
     });
+  }
+
+  /** OperationRecorder: one Redis or S3 operation. */
+  record(system: "redis" | "s3", operation: string, seconds: number, failed: boolean): void {
+    const m = this.backendOperations[system];
+    m.total.inc({ operation });
+    if (failed) m.errors.inc({ operation });
+    m.seconds.observe({ operation }, seconds);
   }
 
   observeLatency(seconds: number): void {

@@ -121,6 +121,11 @@ export class PipelineRunner {
     return this.inFlight;
   }
 
+  /** Position after the last batch whose outputs every sink acknowledged. */
+  get acknowledgedPosition(): SourcePosition | undefined {
+    return this.lastAckedPosition;
+  }
+
   get committedPosition(): SourcePosition | undefined {
     return this.lastCommitted;
   }
