@@ -50,7 +50,17 @@ export async function produce(brokers: string, topic: string, messages: Array<{ 
 }
 
 /** Every message of `topic` from the beginning until `count` have arrived (or the timeout passes). */
-export async function readTopic(brokers: string, topic: string, count: number, timeoutMs = 30_000): Promise<Message<Buffer, Buffer, Buffer, Buffer>[]> {
+export function readTopic(brokers: string, topic: string, count: number, timeoutMs = 30_000): Promise<Message<Buffer, Buffer, Buffer, Buffer>[]> {
+  return readUntil(brokers, topic, (messages) => messages.length >= count, timeoutMs);
+}
+
+/** Messages of `topic` from the beginning until `enough` says so (or the timeout passes). */
+export async function readUntil(
+  brokers: string,
+  topic: string,
+  enough: (messages: Message<Buffer, Buffer, Buffer, Buffer>[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<Message<Buffer, Buffer, Buffer, Buffer>[]> {
   const consumer = new Consumer({ clientId: "test-reader", groupId: `reader-${topic}-${Date.now()}`, bootstrapBrokers: [brokers], autocommit: false, maxWaitTime: 100 });
   const out: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
   try {
@@ -59,7 +69,7 @@ export async function readTopic(brokers: string, topic: string, count: number, t
       const timer = setTimeout(resolve, timeoutMs);
       stream.on("data", (m) => {
         out.push(m);
-        if (out.length >= count) {
+        if (enough(out)) {
           clearTimeout(timer);
           resolve();
         }
