@@ -11,7 +11,11 @@
  * saturation is the wait in the 2048-event queue), and, diagrams only on one thread, the
  * throughput of recomputing every window from scratch with ripsPersistence (edge collapse
  * on, as in the pipeline) beside that of the pipeline's incremental slot complex; and one
- * window's diagrams timed against Debian's ripser (windowAgainstRipser). Then RSS at the
+ * window's diagrams timed against Debian's ripser (windowAgainstRipser). Then the cost per
+ * event of the whole stream processor (parsing to results) on one thread, in CPU time so a
+ * loaded machine does not inflate it, split by stage from a CPU profile (single-thread.ts),
+ * and the same against Ripser recomputing each window as a whole process (its CPU time per
+ * window, start-up subtracted, over the slide's events): how many times less we spend. Then RSS at the
  * start and end of a 10-minute S2 soak at 70% of the S2 rate, in a fresh process: means of
  * readings every 5 s over the minute after a one-minute warm-up and over the last minute (it
  * prints RSS once a minute on stderr).
@@ -22,15 +26,18 @@
 import { GNU_TIME } from "./lib/measure.ts";
 import { option, round } from "./lib/figures.ts";
 import { RIPSER } from "../testkit/ripser.ts";
-import { windowAgainstRipser } from "./stream/against-ripser.ts";
+import { ripserCpuPerWindow, windowAgainstRipser } from "./stream/against-ripser.ts";
 import { diagramsOnly } from "./stream/diagrams-only.ts";
 import { overHttp } from "./stream/over-http.ts";
+import { singleThread, STAGES } from "./stream/single-thread.ts";
 import { soakInFreshProcess } from "./stream/soak.ts";
 import { inProcess, KEYS, PACE, WORKLOADS } from "./stream/workloads.ts";
 
 const quick = process.argv.includes("--quick");
 // Seconds per phase: saturated, paced (latency), HTTP, recompute.
 const t = quick ? { warm: 2, sat: 6, paced: 6, http: 5, recompute: 3 } : { warm: 3, sat: 20, paced: 20, http: 20, recompute: 10 };
+// Single thread: events timed (and as many profiled) per workload; Ripser: windows × repeats.
+const single = quick ? { events: 15_000, windows: 20, repeats: 1 } : { events: 60_000, windows: 40, repeats: 3 };
 const workers = Number(process.env.BENCH_WORKERS ?? 2);
 const results: Record<string, unknown> = {};
 console.log(`bench:stream — ${KEYS} keys of 3-d demo points, H0+H1, exact threshold, ${workers} worker threads${quick ? ", --quick" : ""}`);
@@ -42,6 +49,10 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
   const recompute = diagramsOnly(w, t.recompute, "recompute");
   const incremental = diagramsOnly(w, t.recompute, "incremental");
   const vsRipser = windowAgainstRipser(w);
+  // One thread's CPU per event, stage by stage, against Ripser's CPU per window spread over a slide's events.
+  const thread = await singleThread(w, single.events);
+  const ripserCpu = ripserCpuPerWindow(w, single.windows, single.repeats);
+  const ripserMicrosPerEvent = ripserCpu ? (ripserCpu.cpuMs * 1000) / w.slide : null;
   const row = {
     eventsPerSecond: round(sat.eventsPerSecond),
     p50Ms: paced.windows > 0 ? round(paced.p50Ms, 2) : null,
@@ -55,6 +66,12 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
     pacedEventsPerSecond: round(paced.eventsPerSecond),
     httpP50Ms: http.windows > 0 ? round(http.p50Ms, 2) : null,
     httpP99Ms: http.windows > 0 ? round(http.p99Ms, 2) : null,
+    singleThreadCpuMicrosPerEvent: round(thread.cpuMicros, 1),
+    singleThreadWallMicrosPerEvent: round(thread.wallMicros, 1),
+    stageMicrosPerEvent: Object.fromEntries(STAGES.map((stage) => [stage, round(thread.stageMicros[stage], 1)])),
+    ripserCpuMsPerWindow: ripserCpu ? round(ripserCpu.cpuMs, 2) : null,
+    ripserCpuMicrosPerEvent: ripserMicrosPerEvent === null ? null : round(ripserMicrosPerEvent, 1),
+    timesBelowRipser: ripserMicrosPerEvent === null ? null : round(ripserMicrosPerEvent / thread.cpuMicros, 1),
   };
   results[w.name] = row;
   console.log(
@@ -67,6 +84,16 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
     vsRipser
       ? `${w.name} one window, diagrams only: ours ${row.windowMs} ms, ripser ${row.ripserWindowMs} ms (ours/ripser ${round(vsRipser.oursMs / vsRipser.ripserMs, 2)}), barcodes identical in ${vsRipser.identical} of ${vsRipser.windows}`
       : `${w.name} one window against ripser: skipped, ${RIPSER} or ${GNU_TIME} is not installed (apt-get install -y ripser time)`,
+  );
+  console.log(
+    `${w.name} one thread, CPU per event: ${row.singleThreadCpuMicrosPerEvent} µs (wall ${row.singleThreadWallMicrosPerEvent} µs) = ` +
+      STAGES.map((stage) => `${stage} ${row.stageMicrosPerEvent[stage]}`).join(" + "),
+  );
+  console.log(
+    ripserCpu
+      ? `${w.name} against ripser recomputing each window: ripser ${row.ripserCpuMsPerWindow} ms CPU per window = ${row.ripserCpuMicrosPerEvent} µs per event at slide ${w.slide}; ` +
+          `ours ${row.singleThreadCpuMicrosPerEvent} µs per event: ${row.timesBelowRipser}× less (barcodes identical in ${ripserCpu.identical} of ${ripserCpu.windows} windows)`
+      : `${w.name} against ripser recomputing each window: skipped, ${RIPSER} is not installed (apt-get install -y ripser)`,
   );
 }
 const soakSeconds = Number(option("soak-seconds") ?? 600);

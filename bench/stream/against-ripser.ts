@@ -1,4 +1,7 @@
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ripsPersistence } from "../../src/tda/rips.ts";
 import type { Diagrams } from "../../src/tda/types.ts";
@@ -54,4 +57,41 @@ export function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: nu
     if (compareBarcodes(diagrams, parseRipserOutput(out), 1).identical) identical++;
   }
   return { oursMs: ours / windows.length, ripserMs: reference / windows.length, identical, windows: windows.length };
+}
+
+/**
+ * Ripser's CPU time (user + system) per window as a whole process, start-up subtracted, on
+ * the workload's first windows: what one core spends recomputing a window from scratch,
+ * however loaded the machine is (wall time on a shared machine measures the queue for a
+ * core). One shell runs ripser on every window `repeats` times, then on a 3-point input as
+ * often, and reports its children's CPU time after each (bash's `times`, to the
+ * millisecond). Also whether every window's barcodes equal ours. Null without ripser.
+ */
+export function ripserCpuPerWindow(w: Workload, windows: number, repeats: number): { cpuMs: number; identical: number; windows: number } | null {
+  if (!existsSync(RIPSER)) return null;
+  const points = firstWindows(w, windows);
+  const dir = mkdtempSync(join(tmpdir(), "bench-stream-ripser-"));
+  try {
+    points.forEach((window, k) => writeFileSync(join(dir, `${k}.txt`), pointCloudText(window)));
+    writeFileSync(join(dir, "startup.txt"), pointCloudText([[0, 0, 0], [1, 0, 0], [0, 1, 0]]));
+    const run = `${RIPSER} --format point-cloud --dim 1`;
+    const script = [
+      `cd ${JSON.stringify(dir)}`,
+      `for r in $(seq ${repeats}); do for k in $(seq 0 ${windows - 1}); do ${run} $k.txt > $k.out; done; done; times`,
+      `for r in $(seq ${repeats * windows}); do ${run} startup.txt > /dev/null; done; times`,
+    ].join("\n");
+    // `times` prints the shell's own times, then its children's (cumulative): the second line of each report.
+    const lines = execFileSync("/bin/bash", ["-c", script], { encoding: "utf8" }).trim().split("\n");
+    const children = (line: string) => [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+    const windowsCpu = children(lines[1]);
+    const startupCpu = children(lines[3]) - windowsCpu;
+    let identical = 0;
+    for (let k = 0; k < windows; k++) {
+      const ours = ripsPersistence(points[k], { maxDim: 1, collapse: true }).diagrams;
+      if (compareBarcodes(ours, parseRipserOutput(readFileSync(join(dir, `${k}.out`), "utf8")), 1).identical) identical++;
+    }
+    return { cpuMs: ((windowsCpu - startupCpu) * 1000) / (repeats * windows), identical, windows };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
