@@ -8,7 +8,7 @@ import {
   embeddedCount,
   falseNeighbourShare,
   takensEmbedding,
-} from "../src/tda/analytics.ts";
+} from "../src/tda/index.ts";
 import { TdaInputError } from "../src/tda/types.ts";
 
 function sine(length: number, period: number, noise = 0, seed = 1): number[] {

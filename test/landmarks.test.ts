@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { maxminLandmarks } from "../src/tda/analytics.ts";
+import { maxminLandmarks } from "../src/tda/index.ts";
 import { TdaInputError } from "../src/tda/types.ts";
 
 const dist = (a: number[], b: number[]) => Math.hypot(...a.map((v, k) => v - b[k]));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { plotBarcode, plotBettiCurves, plotDiagram, plotLandscape } from "../src/tda/analytics.ts";
+import { plotBarcode, plotBettiCurves, plotDiagram, plotLandscape } from "../src/tda/index.ts";
 import type { Diagrams } from "../src/tda/types.ts";
 
 interface XmlElement {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ripsPersistence } from "../src/tda/index.ts";
-import { TdaInputError, type Interval, type RipsInput, type RipsOptions } from "../src/tda/types.ts";
+import { TdaInputError, type Interval, type RipsInput, type RipsOptions } from "../src/tda/index.ts";
 import { seededRandom } from "../src/tda/seeded-random.ts";
 import { datasetPath } from "../testkit/datasets.ts";
 import { float32Distance, randomCloud } from "../testkit/inputs.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { amplitude, bettiCurve, persistenceEntropy, persistenceImage, persistenceLandscape, silhouette } from "../src/tda/analytics.ts";
+import { amplitude, bettiCurve, persistenceEntropy, persistenceImage, persistenceLandscape, silhouette } from "../src/tda/index.ts";
 import type { Interval } from "../src/tda/types.ts";
 
 const oracle = String.raw`

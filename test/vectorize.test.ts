@@ -15,7 +15,7 @@ import {
   persistenceLandscape,
   silhouette,
   totalPersistence,
-} from "../src/tda/analytics.ts";
+} from "../src/tda/index.ts";
 import type { Interval } from "../src/tda/types.ts";
 import { TdaInputError } from "../src/tda/types.ts";
 

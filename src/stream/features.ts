@@ -2,8 +2,7 @@
  * The configured per-window features, by dimension, named `h<dim>.<feature>`. The definitions
  * are tda/vectorize's (see FeatureName in types.ts).
  */
-import { persistenceEntropy } from "../tda/vectorize/entropy.ts";
-import { numberOfPoints, totalPersistence } from "../tda/vectorize/summaries.ts";
+import { persistenceEntropy, numberOfPoints, totalPersistence } from "../tda/vectorize/index.ts";
 import type { Diagrams } from "../tda/types.ts";
 import type { FeatureName } from "./types.ts";
 

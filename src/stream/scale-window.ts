@@ -8,10 +8,9 @@
  * [a, a + D) for a = k·S, emitted when a point at or after a + D is placed (events are placed
  * in event-time order, so nothing can still fall into it) and only if it holds a point.
  */
-import { maxminLandmarks } from "../tda/landmarks.ts";
-import { bottleneckDistance } from "../tda/distance/bottleneck.ts";
-import { sortedMatchingBound } from "../tda/distance/bottleneck-line.ts";
-import { diagramsFromJson, diagramsToJson } from "../tda/diagram-json.ts";
+import { maxminLandmarks } from "../tda/rips.ts";
+import { bottleneckDistance, sortedMatchingBound } from "../tda/distance/index.ts";
+import { diagramsFromJson, diagramsToJson } from "../tda/formats.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 import type { CountsBook } from "./counts.ts";
 import type { ResolvedConfig, ResolvedScale } from "./config.ts";

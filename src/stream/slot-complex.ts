@@ -21,10 +21,7 @@
  * (all work is synchronous), so many keys cost little more than their own state. Computing
  * allocates only the result.
  */
-import { enclosingRadius, euclideanFloat32 } from "../tda/rips/filtration.ts";
-import { persistenceAboveZero } from "../tda/rips.ts";
-import { edgesUpTo } from "../tda/rips/h1-reach.ts";
-import { Workspace } from "../tda/rips/workspace.ts";
+import { enclosingRadius, euclideanFloat32, persistenceAboveZero, edgesUpTo, Workspace } from "../tda/rips.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
 /**

@@ -3,7 +3,7 @@
  * serializable state. Everything here is plain JSON-able data, so the service can put a
  * config in YAML, write outputs as JSON lines and checkpoint state in any store.
  */
-import type { DiagramsJson } from "../tda/diagram-json.ts";
+import type { DiagramsJson } from "../tda/formats.ts";
 
 // ---------------------------------------------------------------- configuration
 

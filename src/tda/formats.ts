@@ -11,6 +11,7 @@ import { parseSparse } from "./formats/sparse.ts";
  * `source: byte N:` (binary).
  */
 export { parseBinaryLower, parseDipha, parseFullDistance, parseLowerDistance, parsePointCloud, parseSparse, parseUpperDistance };
+export { diagramsToJson, diagramsFromJson, type DiagramsJson } from "./diagram-json.ts";
 
 export const INPUT_FORMATS = ["lower-distance", "upper-distance", "distance", "point-cloud", "dipha", "sparse", "binary"] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];

@@ -5,7 +5,47 @@ import { RipsReducer } from "./rips/reducer.ts";
 import { collapseFiltration } from "./rips/edge-collapse.ts";
 import { edgesUpTo, lastUnfilledLength } from "./rips/h1-reach.ts";
 import { Workspace } from "./rips/workspace.ts";
-import { TdaInputError, type Interval, type PersistenceResult, type RipsInput, type RipsOptions } from "./types.ts";
+import type { AssemblyHelper } from "./rips/assembly.ts";
+import { TdaInputError, type Interval, type PersistenceResult, type RipsInput } from "./types.ts";
+
+/**
+ * The Rips engine: the package entry `streaming-tda/rips`. Besides ripsPersistence, the parts
+ * for callers that keep a window's distances and sorted edges themselves (persistenceAboveZero,
+ * Workspace, edgesUpTo), landmarks for large windows, and the column-assembly protocol that a
+ * platform with threads implements (AssemblyHelper, RipsReducer, assembleOddChunks).
+ */
+export { enclosingRadius, euclideanFloat32, type Filtration } from "./rips/filtration.ts";
+export { edgesUpTo } from "./rips/h1-reach.ts";
+export { isPrime } from "./rips/modular.ts";
+export { Workspace } from "./rips/workspace.ts";
+export { RipsReducer } from "./rips/reducer.ts";
+export { assembleOddChunks, type AssemblyHelper, type AssemblyShare, type AssemblyTask } from "./rips/assembly.ts";
+export { maxminLandmarks, type Landmarks, type MaxminOptions, type PointsInput } from "./landmarks.ts";
+
+export interface RipsOptions {
+  /** Highest homology dimension computed (default 1). */
+  maxDim?: number;
+  /** Largest diameter of a simplex; default: the enclosing radius (Ripser's default). */
+  threshold?: number;
+  /** Prime p of the coefficient field Z/p (default 2). */
+  modulus?: number;
+  /** Also return a representative cocycle for every interval of dimension ≥ 1. */
+  cocycles?: boolean;
+  /**
+   * Collapse dominated edges before reducing (tda/rips/edge-collapse.ts): the same intervals
+   * from far fewer edges where points sample a low-dimensional shape densely (a noisy loop:
+   * 10–20× fewer); little gain on spread-out data. Not with `cocycles`, whose representatives
+   * live on the full complex. Default false.
+   */
+  collapse?: boolean;
+  /** Called now and then with the dimension being reduced and the share of it done. */
+  onProgress?: (dim: number, done: number) => void;
+  /**
+   * Makes a helper that assembles half of each dimension's columns on another thread
+   * (for Node: `assemblyWorker` in src/service/runtime/rips-threads.ts). Results are identical.
+   */
+  assemblyHelper?: (filtration: Filtration, maxDim: number) => AssemblyHelper;
+}
 
 /** Highest homology dimension computed. */
 export const MAX_DIM = 8;

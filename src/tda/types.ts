@@ -1,5 +1,3 @@
-import type { Filtration } from "./rips/filtration.ts";
-import type { AssemblyHelper } from "./rips/assembly.ts";
 
 /** A persistence interval [birth, death); death is Infinity for a class that never dies. */
 export type Interval = [birth: number, death: number];
@@ -22,31 +20,6 @@ export type RipsInput =
   | { type: "points"; points: ArrayLike<number>; dimension: number }
   | { type: "lower"; n: number; distances: ArrayLike<number> }
   | { type: "sparse"; n: number; i: ArrayLike<number>; j: ArrayLike<number>; d: ArrayLike<number> };
-
-export interface RipsOptions {
-  /** Highest homology dimension computed (default 1). */
-  maxDim?: number;
-  /** Largest diameter of a simplex; default: the enclosing radius (Ripser's default). */
-  threshold?: number;
-  /** Prime p of the coefficient field Z/p (default 2). */
-  modulus?: number;
-  /** Also return a representative cocycle for every interval of dimension ≥ 1. */
-  cocycles?: boolean;
-  /**
-   * Collapse dominated edges before reducing (tda/rips/edge-collapse.ts): the same intervals
-   * from far fewer edges where points sample a low-dimensional shape densely (a noisy loop:
-   * 10–20× fewer); little gain on spread-out data. Not with `cocycles`, whose representatives
-   * live on the full complex. Default false.
-   */
-  collapse?: boolean;
-  /** Called now and then with the dimension being reduced and the share of it done. */
-  onProgress?: (dim: number, done: number) => void;
-  /**
-   * Makes a helper that assembles half of each dimension's columns on another thread
-   * (for Node: `assemblyWorker` in src/service/runtime/rips-threads.ts). Results are identical.
-   */
-  assemblyHelper?: (filtration: Filtration, maxDim: number) => AssemblyHelper;
-}
 
 /**
  * A representative cocycle: the simplices (as vertex lists) on which it is nonzero and

@@ -1,4 +1,4 @@
-import { seededRandom } from "../../tda/seeded-random.ts";
+import { seededRandom } from "../../tda/index.ts";
 /**
  * The demo data: keyed streams of 3-d points whose topology changes at known times, plus
  * stable keys and a few percent of broken events of every kind. Pure and deterministic: the

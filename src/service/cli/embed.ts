@@ -1,9 +1,5 @@
 import process from "node:process";
-import { chooseEmbedding } from "../../tda/embedding/auto.ts";
-import { chooseDelay } from "../../tda/embedding/mutual-information.ts";
-import { chooseDimension } from "../../tda/embedding/false-nearest-neighbours.ts";
-import { checkSeries } from "../../tda/embedding/series.ts";
-import { takensEmbedding } from "../../tda/embedding/takens.ts";
+import { chooseEmbedding, chooseDelay, chooseDimension, checkSeries, takensEmbedding } from "../../tda/embedding/index.ts";
 import { TdaInputError } from "../../tda/types.ts";
 import { CliError, parseOrHelp, readInteger, UsageError, type CommandSpec } from "./args.ts";
 import { readText, requireFile } from "./input.ts";

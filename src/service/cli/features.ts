@@ -1,10 +1,7 @@
 import process from "node:process";
 import type { Diagrams } from "../../tda/types.ts";
-import { diagramFeatures, type DimensionFeatures } from "../../tda/vectorize/features.ts";
-import type { EntropyNormalization } from "../../tda/vectorize/entropy.ts";
-import type { Grid } from "../../tda/vectorize/grid.ts";
-import { checkGrid } from "../../tda/vectorize/grid.ts";
-import { constantWeight, linearRampWeight, type PersistenceWeight } from "../../tda/vectorize/persistence-image.ts";
+import { diagramFeatures, type DimensionFeatures, checkGrid, constantWeight, linearRampWeight, type PersistenceWeight } from "../../tda/vectorize/index.ts";
+import type { EntropyNormalization, Grid } from "../../tda/vectorize/index.ts";
 import { parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
 import { readDiagramFile, requireFile } from "./input.ts";
 

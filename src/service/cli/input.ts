@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import process from "node:process";
-import { diagramsFromJson } from "../../tda/diagram-json.ts";
+import { diagramsFromJson } from "../../tda/formats.ts";
 import type { Diagrams } from "../../tda/types.ts";
 import { CliError, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
 

@@ -1,4 +1,4 @@
-import { diagramsToJson } from "../../tda/diagram-json.ts";
+import { diagramsToJson } from "../../tda/formats.ts";
 import type { Diagrams, Interval, RipsInput } from "../../tda/types.ts";
 
 /*

@@ -1,7 +1,6 @@
 import process from "node:process";
 import { INPUT_FORMATS, isBinaryFormat, parseRipsInput, resolveFormatName } from "../../tda/formats.ts";
-import { ripsPersistence } from "../../tda/rips.ts";
-import { isPrime } from "../../tda/rips/modular.ts";
+import { ripsPersistence, isPrime } from "../../tda/rips.ts";
 import { assemblyWorker } from "../runtime/rips-threads.ts";
 import { readInput } from "./input.ts";
 import type { Diagrams } from "../../tda/types.ts";

@@ -1,8 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import process from "node:process";
-import { plotBarcode } from "../../tda/plot/barcode.ts";
-import { plotBettiCurves, plotLandscape } from "../../tda/plot/curves.ts";
-import { plotDiagram } from "../../tda/plot/diagram.ts";
+import { plotBarcode, plotBettiCurves, plotLandscape, plotDiagram } from "../../tda/plot/index.ts";
 import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { gridFromData, readDimensions, readGrid } from "./features.ts";
 import { readDiagramFile, requireFile } from "./input.ts";

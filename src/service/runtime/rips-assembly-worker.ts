@@ -1,7 +1,6 @@
 import { workerData, type MessagePort } from "node:worker_threads";
-import type { Filtration } from "../../tda/rips/filtration.ts";
-import { assembleOddChunks, type AssemblyTask } from "../../tda/rips/assembly.ts";
-import { RipsReducer } from "../../tda/rips/reducer.ts";
+import type { Filtration } from "../../tda/rips.ts";
+import { assembleOddChunks, type AssemblyTask, RipsReducer } from "../../tda/rips.ts";
 
 // The other half of the engine's column assembly (see rips-threads.ts).
 const { filtration, maxDim, port, flag } = workerData as { filtration: Filtration; maxDim: number; port: MessagePort; flag: Int32Array };

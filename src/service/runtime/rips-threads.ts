@@ -1,6 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import type { Filtration } from "../../tda/rips/filtration.ts";
-import type { AssemblyHelper, AssemblyShare, AssemblyTask } from "../../tda/rips/assembly.ts";
+import type { Filtration, AssemblyHelper, AssemblyShare, AssemblyTask } from "../../tda/rips.ts";
 import { siblingModule } from "./sibling-module.ts";
 
 const LOAD_TIMEOUT_MS = 20_000;
