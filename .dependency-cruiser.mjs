@@ -40,6 +40,13 @@ export default {
       to: { pathNot: "^src/(stream|tda)/" },
     },
     {
+      name: "web-on-tda",
+      comment: "the page's code (web/) runs in browsers: it imports the library and itself only",
+      severity: "error",
+      from: { path: "^web/" },
+      to: { pathNot: "^(web|src/tda)/" },
+    },
+    {
       name: "tda-entry-points",
       comment: `outside src/tda the library is imported through its entry points only: ${entries.join(", ")}`,
       severity: "error",
@@ -93,5 +100,7 @@ export default {
     tsPreCompilationDeps: true,
     doNotFollow: { path: "node_modules" },
     exclude: { path: "^(dist|node_modules)/" },
+    // Packages that declare only "exports" (no "main") resolve through it, as Node does.
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "node", "default", "types"] },
   },
 };

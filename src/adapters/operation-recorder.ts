@@ -1,13 +1,7 @@
 import { performance } from "node:perf_hooks";
+import type { OperationRecorder } from "./types.ts";
 
-/**
- * Where the network-backed adapters (Redis, S3) report each operation: its name, how long it
- * took, whether it failed. The service turns these into metrics; adapters know no metrics
- * library.
- */
-export interface OperationRecorder {
-  record(system: "redis" | "s3", operation: string, seconds: number, failed: boolean): void;
-}
+export type { OperationRecorder };
 
 export const ignoreOperations: OperationRecorder = { record() {} };
 

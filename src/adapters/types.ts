@@ -232,3 +232,12 @@ export interface PartitionedInput {
   endOffsets(): Promise<Map<number, number>>;
   close(): Promise<void>;
 }
+
+/**
+ * Where the network-backed adapters (Redis, S3) report each operation: its name, how long it
+ * took, whether it failed. The service turns these into metrics; adapters know no metrics
+ * library.
+ */
+export interface OperationRecorder {
+  record(system: "redis" | "s3", operation: string, seconds: number, failed: boolean): void;
+}

@@ -1,4 +1,4 @@
-import type { OperationRecorder } from "../../adapters/operation-recorder.ts";
+import type { OperationRecorder } from "../../adapters/types.ts";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** Latencies kept for the p99 gauge by default: the most recent ones, in a ring. */
