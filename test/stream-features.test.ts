@@ -45,15 +45,15 @@ test("a loop keeps its feature id from window to window; a change kills it and g
 
 test("bad configs are refused with the field named", () => {
   const cases: Array<[unknown, RegExp]> = [
-    [{ scales: [] }, /scales must list at least one window/],
+    [{ scales: [] }, /scales: must list at least 1/],
     [{ scales: [{ size: 0, slide: 1 }] }, /scales\[0\]\.size/],
     [{ scales: [{ durationMs: 100, slideMs: -1 }] }, /scales\[0\]\.slideMs/],
-    [{ scales: [{ size: 8, slide: 1 }, { size: 8, slide: 1 }] }, /two scales are named "8\/1"/],
-    [{ scales: [{ size: 8, slide: 1 }], modulus: 4 }, /modulus 4 is not a prime/],
+    [{ scales: [{ size: 8, slide: 1 }, { size: 8, slide: 1 }] }, /scales\[1\]\.name: must differ from the other scales' names, got "8\/1"/],
+    [{ scales: [{ size: 8, slide: 1 }], modulus: 4 }, /modulus: must be a prime, got 4/],
     [{ scales: [{ size: 8, slide: 1 }], latePolicy: "later" }, /latePolicy/],
-    [{ scales: [{ size: 8, slide: 1 }], features: ["betti"] }, /feature "betti"/],
+    [{ scales: [{ size: 8, slide: 1 }], features: ["betti"] }, /features\[0\]: must be one of count, total_persistence, entropy, got "betti"/],
     [{ scales: [{ size: 8, slide: 1 }], threshold: -1 }, /threshold/],
-    [{ scales: [{ size: 8, slide: 1 }], limits: { minValue: 5, maxValue: 1 } }, /minValue 5 is above limits.maxValue 1/],
+    [{ scales: [{ size: 8, slide: 1 }], limits: { minValue: 5, maxValue: 1 } }, /limits\.minValue: must not be above limits\.maxValue \(1\), got 5/],
   ];
   for (const [config, message] of cases) {
     assert.throws(() => new StreamProcessor(config as never), (error: unknown) => error instanceof TdaInputError && message.test(error.message), JSON.stringify(config));

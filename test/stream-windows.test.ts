@@ -166,7 +166,7 @@ test("points per window are capped by maxmin landmarks, and the diagrams are the
 test("the landmark cap itself is bounded: a window's complex keeps its n²/2 edges, so more than 2896 points is refused by name", () => {
   assert.throws(
     () => new StreamProcessor({ scales: [{ size: 4000, slide: 10 }], maxPointsPerWindow: 3000 }),
-    /stream config: maxPointsPerWindow: 3000 must be an integer from 2 to 2896/,
+    /stream config: maxPointsPerWindow: must be an integer from 2 to 2896, got 3000/,
   );
   assert.doesNotThrow(() => new StreamProcessor({ scales: [{ size: 4000, slide: 10 }], maxPointsPerWindow: 2896 }));
 });

@@ -1,10 +1,13 @@
 /**
- * StreamConfig with its defaults filled in and checked once, so the hot path reads plain
- * fields and never tests for undefined.
+ * The stream layer's settings, declared once (type, default, bounds, help), and the
+ * resolved form the hot path reads: defaults filled and checked once, so it reads plain
+ * fields and never tests for undefined. Invalid settings come back as structured problems
+ * (`checkStreamConfig`); `resolveConfig` throws them, all at once, for library callers.
  */
 import { TdaInputError } from "../tda/types.ts";
+import { checkSettings, formatProblem, join, type SectionSetting, type SettingProblem } from "./settings.ts";
 import { MAX_WINDOW_POINTS } from "./slot-complex.ts";
-import type { FeatureName, LatePolicy, ScaleConfig, StreamConfig } from "./types.ts";
+import type { FeatureName, LatePolicy, StreamConfig } from "./types.ts";
 
 export interface ResolvedScale {
   name: string;
@@ -35,127 +38,165 @@ export interface ResolvedConfig {
 
 export const ALL_FEATURES: readonly FeatureName[] = ["count", "total_persistence", "entropy"];
 
-export function resolveConfig(config: StreamConfig): ResolvedConfig {
-  if (config === null || typeof config !== "object") throw new TdaInputError("stream config: expected an object");
-  if (!Array.isArray(config.scales) || config.scales.length === 0) {
-    throw new TdaInputError("stream config: scales must list at least one window, like [{\"size\": 128, \"slide\": 8}]");
-  }
-  const scales = config.scales.map((scale, i) => resolveScale(scale, `stream config: scales[${i}]`));
-  const names = new Set<string>();
-  for (const scale of scales) {
-    if (names.has(scale.name)) throw new TdaInputError(`stream config: two scales are named "${scale.name}"; give them distinct names`);
-    names.add(scale.name);
-  }
-  let embedding: ResolvedConfig["embedding"] = null;
-  if (config.embedding !== undefined) {
-    embedding = {
-      dimension: integer(config.embedding.dimension, "stream config: embedding.dimension", 1),
-      delay: integer(config.embedding.delay, "stream config: embedding.delay", 1),
-    };
-  }
-  const maxDim = integer(config.maxDim ?? 1, "stream config: maxDim", 0);
-  const modulus = integer(config.modulus ?? 2, "stream config: modulus", 2);
-  if (!isPrime(modulus)) throw new TdaInputError(`stream config: modulus ${modulus} is not a prime`);
-  let threshold: number | null = null;
-  if (config.threshold !== undefined) {
-    if (typeof config.threshold !== "number" || !(config.threshold >= 0) || !Number.isFinite(config.threshold)) {
-      throw new TdaInputError(`stream config: threshold ${JSON.stringify(config.threshold)} must be a finite number ≥ 0 (leave it out for the enclosing radius)`);
-    }
-    threshold = config.threshold;
-  }
-  const latePolicy = config.latePolicy ?? "dead-letter";
-  if (latePolicy !== "dead-letter" && latePolicy !== "drop") {
-    throw new TdaInputError(`stream config: latePolicy ${JSON.stringify(latePolicy)} must be "dead-letter" or "drop"`);
-  }
-  const limits = config.limits ?? {};
-  const detector = config.detector ?? {};
-  const tracking = config.tracking ?? {};
-  const features = config.features ?? [...ALL_FEATURES];
-  for (const feature of features) {
-    if (!ALL_FEATURES.includes(feature)) throw new TdaInputError(`stream config: feature "${feature}" is not one of ${ALL_FEATURES.join(", ")}`);
-  }
-  const resolved: ResolvedConfig = {
-    scales,
-    embedding,
-    maxDim,
-    threshold,
-    modulus,
-    maxPointsPerWindow: integer(config.maxPointsPerWindow ?? 256, "stream config: maxPointsPerWindow", 2, MAX_WINDOW_POINTS),
-    maxRawPointsPerWindow: integer(config.maxRawPointsPerWindow ?? 4096, "stream config: maxRawPointsPerWindow", 2),
-    maxKeys: integer(config.maxKeys ?? 10000, "stream config: maxKeys", 1),
-    allowedLatenessMs: nonNegative(config.allowedLatenessMs ?? 0, "stream config: allowedLatenessMs"),
-    latePolicy,
+const SCALE_NAME = { type: "string", help: 'name in results and ids (default "SIZE/SLIDE", e.g. "128/8")' } as const;
+
+/** Every setting of the stream layer; docs/stream.md says what each does. */
+export const STREAM_SETTINGS: SectionSetting = {
+  type: "section",
+  help: "the stream layer: windows, homology, limits, detection",
+  fields: {
+    scales: {
+      type: "list",
+      help: "window scales computed side by side on every key",
+      minItems: 1,
+      default: [{ size: 128, slide: 8 }],
+      item: {
+        type: "shapes",
+        help: "a count window {size, slide} or a time window {durationMs, slideMs}",
+        shapes: [
+          {
+            key: "size",
+            fields: {
+              name: SCALE_NAME,
+              size: { type: "integer", min: 1, required: true, help: "points per window" },
+              slide: { type: "integer", min: 1, required: true, help: "new points between windows" },
+            },
+          },
+          {
+            key: "durationMs",
+            fields: {
+              name: SCALE_NAME,
+              durationMs: { type: "number", min: 0, exclusiveMin: true, required: true, help: "window length in event-time milliseconds" },
+              slideMs: { type: "number", min: 0, exclusiveMin: true, required: true, help: "milliseconds between windows" },
+            },
+          },
+        ],
+      },
+    },
+    embedding: {
+      type: "section",
+      optional: true,
+      help: "time-delay embedding for scalar streams (absent: events are vectors)",
+      fields: {
+        dimension: { type: "integer", min: 1, required: true, help: "coordinates per embedded point" },
+        delay: { type: "integer", min: 1, required: true, help: "samples between coordinates" },
+      },
+    },
+    maxDim: { type: "integer", min: 0, max: 8, default: 1, help: "highest homology dimension" },
+    threshold: { type: "number", min: 0, help: "largest simplex diameter (absent: each window's enclosing radius, exact)" },
+    modulus: { type: "integer", min: 2, default: 2, help: "prime modulus of the coefficient field", check: (p) => (isPrime(p) ? undefined : "must be a prime") },
+    maxPointsPerWindow: {
+      type: "integer",
+      min: 2,
+      max: MAX_WINDOW_POINTS,
+      default: 256,
+      help: "larger windows are computed on this many maxmin landmarks",
+    },
+    maxRawPointsPerWindow: { type: "integer", min: 2, default: 4096, help: "raw points a window holds; a time window beyond it keeps every other point" },
+    maxKeys: { type: "integer", min: 1, default: 10_000, help: "live keys in memory; the least recently used are evicted" },
+    allowedLatenessMs: { type: "number", min: 0, default: 0, help: "how far behind a key's latest event time an event may arrive and still be placed" },
+    latePolicy: { type: "enum", values: ["dead-letter", "drop"], default: "dead-letter", help: "what happens to later events" },
     limits: {
-      minValue: finite(limits.minValue ?? -1e9, "stream config: limits.minValue"),
-      maxValue: finite(limits.maxValue ?? 1e9, "stream config: limits.maxValue"),
-      maxDimension: integer(limits.maxDimension ?? 64, "stream config: limits.maxDimension", 1),
-      maxKeyLength: integer(limits.maxKeyLength ?? 256, "stream config: limits.maxKeyLength", 1),
-      maxRawLength: integer(limits.maxRawLength ?? 65536, "stream config: limits.maxRawLength", 16),
+      type: "section",
+      help: "limits an event must meet; failing events become dead letters",
+      fields: {
+        minValue: { type: "number", default: -1e9, help: "smallest coordinate" },
+        maxValue: { type: "number", default: 1e9, help: "largest coordinate" },
+        maxDimension: { type: "integer", min: 1, default: 64, help: "most coordinates of a vector event" },
+        maxKeyLength: { type: "integer", min: 1, default: 256, help: "longest key, in UTF-16 code units" },
+        maxRawLength: { type: "integer", min: 16, default: 65_536, help: "longest raw input line, in characters" },
+      },
+      rules: [
+        (limits, path) =>
+          (limits.minValue as number) > (limits.maxValue as number)
+            ? [{ path: join(path, "minValue"), rule: `must not be above ${join(path, "maxValue")} (${limits.maxValue as number})`, got: limits.minValue }]
+            : [],
+      ],
     },
     detector: {
-      warmup: integer(detector.warmup ?? 30, "stream config: detector.warmup", 1),
-      threshold: nonNegative(detector.threshold ?? 8, "stream config: detector.threshold"),
-      history: integer(detector.history ?? 256, "stream config: detector.history", 4),
-      minRelativeSpread: nonNegative(detector.minRelativeSpread ?? 0.5, "stream config: detector.minRelativeSpread"),
-      span: detector.span === undefined ? 0 : integer(detector.span, "stream config: detector.span", 1),
+      type: "section",
+      help: "the change detector (docs/stream.md)",
+      fields: {
+        warmup: { type: "integer", min: 1, default: 30, help: "scores collected before any flag is raised" },
+        threshold: { type: "number", min: 0, default: 8, help: "flag when the score exceeds this many robust standard deviations" },
+        history: { type: "integer", min: 4, default: 256, help: "past lasting distances the median and MAD are taken over" },
+        minRelativeSpread: { type: "number", min: 0, default: 0.5, help: "smallest robust spread, as a fraction of the median distance" },
+        span: { type: "integer", min: 1, help: "reference distances the lasting distance is the minimum of (default: one window length)" },
+      },
     },
-    features,
+    features: {
+      type: "list",
+      help: "features computed per window",
+      default: ALL_FEATURES,
+      item: { type: "enum", values: ALL_FEATURES, help: "a feature" },
+    },
     tracking: {
-      dims: (tracking.dims ?? [1]).map((d, i) => integer(d, `stream config: tracking.dims[${i}]`, 0)),
-      minRelativePersistence: nonNegative(tracking.minRelativePersistence ?? 0.1, "stream config: tracking.minRelativePersistence"),
-      updateRelativeChange: nonNegative(tracking.updateRelativeChange ?? 0.25, "stream config: tracking.updateRelativeChange"),
+      type: "section",
+      help: "feature tracking: which features get ids and birth/death/update events",
+      fields: {
+        dims: { type: "list", default: [1], help: "homology dimensions tracked", item: { type: "integer", min: 0, help: "a dimension" } },
+        minRelativePersistence: { type: "number", min: 0, default: 0.1, help: "smallest persistence tracked, as a fraction of the window's threshold" },
+        updateRelativeChange: { type: "number", min: 0, default: 0.25, help: "relative change in persistence that emits feature_update" },
+      },
     },
-  };
-  if (resolved.limits.minValue > resolved.limits.maxValue) {
-    throw new TdaInputError(`stream config: limits.minValue ${resolved.limits.minValue} is above limits.maxValue ${resolved.limits.maxValue}`);
-  }
-  if (embedding !== null && embedding.dimension > resolved.limits.maxDimension) {
-    throw new TdaInputError(`stream config: embedding.dimension ${embedding.dimension} is above limits.maxDimension ${resolved.limits.maxDimension}`);
-  }
-  for (const scale of scales) {
-    if (scale.kind === "count" && scale.size > resolved.maxRawPointsPerWindow) {
-      throw new TdaInputError(`stream config: scale "${scale.name}" holds ${scale.size} points, more than maxRawPointsPerWindow ${resolved.maxRawPointsPerWindow}`);
+  },
+  rules: [crossFieldRules],
+};
+
+/** Rules between fields, run once each field is valid on its own. */
+function crossFieldRules(config: Record<string, unknown>, path: string): SettingProblem[] {
+  const stream = config as unknown as StreamConfig & { limits: { maxDimension: number } };
+  const problems: SettingProblem[] = [];
+  const names = new Set<string>();
+  stream.scales.forEach((scale, i) => {
+    const name = scaleName(scale);
+    if (names.has(name)) problems.push({ path: join(path, `scales[${i}].name`), rule: "must differ from the other scales' names", got: name });
+    names.add(name);
+    if ("size" in scale && scale.size > stream.maxRawPointsPerWindow!) {
+      problems.push({ path: join(path, `scales[${i}].size`), rule: `must not be above ${join(path, "maxRawPointsPerWindow")} (${stream.maxRawPointsPerWindow})`, got: scale.size });
     }
+  });
+  if (stream.embedding && stream.embedding.dimension > stream.limits.maxDimension) {
+    problems.push({ path: join(path, "embedding.dimension"), rule: `must not be above ${join(path, "limits.maxDimension")} (${stream.limits.maxDimension})`, got: stream.embedding.dimension });
   }
-  return resolved;
+  return problems;
 }
 
-function resolveScale(scale: ScaleConfig, where: string): ResolvedScale {
-  if (scale === null || typeof scale !== "object") throw new TdaInputError(`${where}: expected {size, slide} or {durationMs, slideMs}`);
-  if ("size" in scale) {
-    const size = integer(scale.size, `${where}.size`, 1);
-    const slide = integer(scale.slide, `${where}.slide`, 1);
-    return { name: scale.name ?? `${size}/${slide}`, kind: "count", size, slide };
+function scaleName(scale: StreamConfig["scales"][number]): string {
+  if (scale.name !== undefined) return scale.name;
+  return "size" in scale ? `${scale.size}/${scale.slide}` : `${scale.durationMs}ms/${scale.slideMs}ms`;
+}
+
+/** A stream config that breaks rules of STREAM_SETTINGS; `problems` lists every one. */
+export class StreamConfigError extends TdaInputError {
+  readonly problems: SettingProblem[];
+  constructor(problems: SettingProblem[]) {
+    super(`stream config: ${problems.map(formatProblem).join("; ")}`);
+    this.problems = problems;
   }
-  if ("durationMs" in scale) {
-    const size = positive(scale.durationMs, `${where}.durationMs`);
-    const slide = positive(scale.slideMs, `${where}.slideMs`);
-    return { name: scale.name ?? `${size}ms/${slide}ms`, kind: "time", size, slide };
-  }
-  throw new TdaInputError(`${where}: expected {size, slide} (count window) or {durationMs, slideMs} (time window)`);
 }
 
-function integer(value: unknown, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-    throw new TdaInputError(`${where}: ${JSON.stringify(value)} must be an integer ${range}`);
-  }
-  return value;
+/** The config with every default filled, or the problems; paths are prefixed with `path`. */
+export function checkStreamConfig(config: unknown, path = ""): { config?: StreamConfig; problems: SettingProblem[] } {
+  const { value, problems } = checkSettings(STREAM_SETTINGS, config, path);
+  return problems.length > 0 ? { problems } : { config: value as StreamConfig, problems };
 }
 
-function finite(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TdaInputError(`${where}: ${JSON.stringify(value)} must be a finite number`);
-  return value;
-}
-
-function nonNegative(value: unknown, where: string): number {
-  if (finite(value, where) < 0) throw new TdaInputError(`${where}: ${JSON.stringify(value)} must be ≥ 0`);
-  return value as number;
-}
-
-function positive(value: unknown, where: string): number {
-  if (!(finite(value, where) > 0)) throw new TdaInputError(`${where}: ${JSON.stringify(value)} must be > 0`);
-  return value as number;
+export function resolveConfig(config: StreamConfig): ResolvedConfig {
+  const checked = checkStreamConfig(config);
+  if (!checked.config) throw new StreamConfigError(checked.problems);
+  const filled = checked.config as Required<StreamConfig> & ResolvedConfig;
+  return {
+    ...filled,
+    scales: filled.scales.map((scale) =>
+      "size" in scale
+        ? { name: scaleName(scale), kind: "count", size: scale.size, slide: scale.slide }
+        : { name: scaleName(scale), kind: "time", size: scale.durationMs, slide: scale.slideMs },
+    ),
+    embedding: filled.embedding ?? null,
+    threshold: filled.threshold ?? null,
+    detector: { ...filled.detector, span: filled.detector.span ?? 0 },
+  };
 }
 
 function isPrime(p: number): boolean {

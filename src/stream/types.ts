@@ -91,7 +91,7 @@ export interface StreamConfig {
   /** One or more window scales, computed side by side on every key. */
   scales: ScaleConfig[];
   /** Set for scalar streams; vector events are rejected then (and scalar ones without it). */
-  embedding?: EmbeddingConfig;
+  embedding?: EmbeddingConfig | null;
   /** Highest homology dimension (default 1). */
   maxDim?: number;
   /** Largest simplex diameter; default (absent) the enclosing radius of each window, as Ripser's, which gives exact diagrams. */

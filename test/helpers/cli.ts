@@ -11,12 +11,12 @@ export interface CliResult {
 }
 
 /** Runs the real command, as a user would: `streaming-tda ARGS` with `input` on standard input. */
-export function cli(args: string[], input?: string | Uint8Array): CliResult {
+export function cli(args: string[], input?: string | Uint8Array, env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(join(root, "node_modules/.bin/node"), [join(root, "bin/streaming-tda.js"), ...args], {
     input,
     encoding: "utf8",
     cwd: root,
-    env: { ...process.env, DEBUG: "" },
+    env: { ...process.env, DEBUG: "", ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,11 +1,15 @@
 /**
- * The CLI's option parsing and errors, shared by every command.
+ * The one command parser, shared by every command.
  *
- * A command describes itself with a `CommandSpec`; `parseArgs` reads `--name value`,
- * `--name=value`, flags, `-` (stdin) and `--` (end of options), and throws a `UsageError`
- * (exit 2) for anything it does not know. The `read…` helpers turn option text into checked
- * values with messages that name the option.
+ * A command describes itself with a `CommandSpec`: a one-line summary for `streaming-tda
+ * --help`, its usage, options and notes, from which its own `--help` is printed. node:util's
+ * `parseArgs` splits the command line into tokens (`--name value`, `--name=value`, `-h`, `--`);
+ * the spec then decides what each means, so that a value may start with a dash
+ * (`--window -5` reaches the range check instead of failing as "ambiguous") and every
+ * complaint names the command and the option. The `read…` helpers turn option text into
+ * checked values with messages that name the option.
  */
+import { parseArgs as tokenize } from "node:util";
 
 /** An error the CLI prints as one line, `streaming-tda: <message>`, exiting with `exitCode`. */
 export class CliError extends Error {
@@ -37,6 +41,8 @@ export interface CommandSpec {
   name: string;
   /** One line for `streaming-tda --help`. */
   summary: string;
+  /** What the command does, at the top of its own `--help` (default: the summary). */
+  description?: string;
   /** What follows the command name in the usage line, e.g. `[FILE|-] [options]`. */
   usage: string;
   options: OptionSpec[];
@@ -55,38 +61,26 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: string[], spec: CommandSpec): ParsedArgs {
+  const valued = Object.fromEntries(spec.options.map((o) => [o.name, { type: o.value === undefined ? "boolean" : "string" } as const]));
+  const { tokens } = tokenize({ args: argv, options: { ...valued, help: { type: "boolean", short: "h" } }, strict: false, allowPositionals: true, tokens: true });
   const options = new Map<string, string | true>();
   const positionals: string[] = [];
   let help = false;
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k];
-    if (arg === "--") {
-      positionals.push(...argv.slice(k + 1));
-      break;
-    }
-    if (arg === "--help" || arg === "-h") {
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    if (token.name === "help") {
       help = true;
       continue;
     }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    const equals = arg.indexOf("=");
-    const name = arg.startsWith("--") ? arg.slice(2, equals === -1 ? undefined : equals) : "";
-    const option = spec.options.find((o) => o.name === name);
-    if (!option) throw new UsageError(`${spec.name}: unknown option ${equals === -1 ? arg : arg.slice(0, equals)} (see streaming-tda ${spec.name} --help)`);
+    const option = token.rawName.startsWith("--") ? spec.options.find((o) => o.name === token.name) : undefined;
+    if (!option) throw new UsageError(`${spec.name}: unknown option ${token.rawName} (see streaming-tda ${spec.name} --help)`);
     if (option.value === undefined) {
-      if (equals !== -1) throw new UsageError(`${spec.name}: option --${name} takes no value`);
-      options.set(name, true);
-      continue;
-    }
-    if (equals !== -1) {
-      options.set(name, arg.slice(equals + 1));
-    } else if (k + 1 < argv.length) {
-      options.set(name, argv[++k]);
+      if (token.value !== undefined) throw new UsageError(`${spec.name}: option --${option.name} takes no value`);
+      options.set(option.name, true);
     } else {
-      throw new UsageError(`${spec.name}: option --${name} needs a value ${option.value}`);
+      if (token.value === undefined) throw new UsageError(`${spec.name}: option --${option.name} needs a value ${option.value}`);
+      options.set(option.name, token.value);
     }
   }
   const most = spec.maxPositionals ?? 0;
@@ -110,7 +104,7 @@ export function formatHelp(spec: CommandSpec): string {
   labels.push("--help");
   const width = Math.max(...labels.map((l) => l.length)) + 2;
   const helps = [...spec.options.map((o) => o.help), "print this help"];
-  const lines = [`Usage: streaming-tda ${spec.name} ${spec.usage}`, "", spec.summary, "", "Options:"];
+  const lines = [`Usage: streaming-tda ${spec.name} ${spec.usage}`, "", ...wrap(spec.description ?? spec.summary, 88), "", "Options:"];
   labels.forEach((label, k) => lines.push(`  ${label.padEnd(width)}${helps[k]}`));
   for (const note of spec.notes ?? []) lines.push("", ...wrap(note, 88));
   return lines.join("\n") + "\n";

@@ -1,26 +1,29 @@
-import { loadConfigFile } from "../config/config.ts";
-import { TdaInputError } from "../../tda/types.ts";
+import { ConfigError, describeProblem, loadConfigFile } from "../config/config.ts";
+import { parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 
-const USAGE = `usage: streaming-tda config validate FILE
-
-Checks a pipeline config against the schema. Prints "FILE: ok" and exits 0, or prints one
-line per problem (FILE:LINE: path: problem) on stderr and exits 1.`;
-
-export const summary = "check a pipeline config: config validate FILE";
+export const spec: CommandSpec = {
+  name: "config",
+  summary: "check a pipeline config: config validate FILE",
+  description: "Checks a pipeline config against the schema: every setting's type, bounds and the rules between them.",
+  usage: "validate FILE",
+  maxPositionals: 2,
+  options: [],
+  notes: ['Prints "FILE: ok" and exits 0, or prints one line per problem (FILE:LINE: path: rule, got value) on stderr and exits 1.'],
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const [action, file, ...rest] = argv;
-  if (action === "--help" || action === "-h" || action === undefined) {
-    process.stdout.write(USAGE + "\n");
-    return action === undefined ? 2 : 0;
+  const args = parseOrHelp(argv, spec);
+  if (args === null) return 0;
+  const [action, file] = args.positionals;
+  if (action !== "validate") {
+    throw new UsageError(action === undefined ? "config: give an action: config validate FILE" : `config ${action}: unknown action; the one action is "validate FILE"`);
   }
-  if (action !== "validate") throw new TdaInputError(`config ${action}: unknown action; the one action is "validate FILE"`);
-  if (!file || rest.length > 0) throw new TdaInputError("usage: streaming-tda config validate FILE");
+  if (file === undefined) throw new UsageError("config validate: give the config file to check");
   try {
     loadConfigFile(file);
   } catch (err) {
-    if (!(err instanceof TdaInputError)) throw err;
-    process.stderr.write(err.message + "\n");
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(err.problems.map((p) => `${describeProblem(p)}\n`).join(""));
     return 1;
   }
   process.stdout.write(`${file}: ok\n`);

@@ -1,31 +1,23 @@
-import { parsePipelineFlags } from "./run-flags.ts";
 import { createLogger } from "../runtime/logger.ts";
 import { servePipeline } from "../serve.ts";
-import { resolvePipelineConfig } from "./run.ts";
+import { pipelineConfigFromArgs, pipelineSpec } from "./run-flags.ts";
 
-const USAGE = `usage: streaming-tda demo [options]
+export const spec = pipelineSpec({
+  name: "demo",
+  summary: "the demo: generated streams, embedded store, live page on :8080",
+  description:
+    "The whole product on one machine: the demo generator (64 keys whose topology changes from a noisy circle to two circles to a figure eight), the embedded store, and HTTP on port 8080 with a live page (http://localhost:8080/) of keys, latest diagrams and anomalies.",
+  usage: "[options]",
+  notes: ["Without --config, demo's own defaults stand in for the config file: --source demo (400 events/s) --sink none --store .data/demo.db."],
+});
 
-The whole product on one machine: the demo generator (64 keys whose topology changes from a
-noisy circle to two circles to a figure eight), the embedded store, and HTTP on port 8080
-with a live page (http://localhost:8080/) of keys, latest diagrams and anomalies.
-Takes the options of "streaming-tda run"; defaults: --source demo (400 events/s; a
---config file sets source.rate) --sink none --store .data/demo.db --port 8080.`;
-
-export const summary = "the demo: generated streams, embedded store, live page on :8080";
+/** The demo's defaults in place of a config file. 400 events/s: what one machine keeps up with, with room to spare. */
+const DEMO_PROFILE = { source: { type: "demo", rate: 400 }, sink: { type: "none" }, store: { path: ".data/demo.db" } };
 
 export async function run(argv: string[]): Promise<number> {
-  const flags = parsePipelineFlags(argv);
-  if (flags.help) {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
-  const config = resolvePipelineConfig(flags.config, flags, {
-    // 400 events/s: what one machine's pipeline keeps up with today, with room to spare.
-    source: { type: "demo", rate: 400 },
-    sink: { type: "none" },
-    store: { path: ".data/demo.db" },
-  });
-  const logger = createLogger();
+  const config = pipelineConfigFromArgs(argv, spec, DEMO_PROFILE);
+  if (config === null) return 0;
+  const logger = createLogger({ level: config.log.level });
   return servePipeline(config, logger, {
     started({ port }) {
       if (port === undefined) return;

@@ -10,13 +10,12 @@ import type { Diagrams } from "../../tda/types.ts";
 import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { readDiagramFile } from "./input.ts";
 
-export const summary = "bottleneck, Wasserstein or sliced Wasserstein distance between two diagrams";
-
 const METRICS: readonly DiagramMetric[] = ["bottleneck", "wasserstein", "sliced"];
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   name: "distance",
-  summary:
+  summary: "bottleneck, Wasserstein or sliced Wasserstein distance between two diagrams",
+  description:
     "Prints the distance between dimension K of the diagrams in A.json and B.json (what `streaming-tda ph --output json` writes; - for standard input).",
   usage: "A.json B.json [options]",
   maxPositionals: 2,

@@ -4,11 +4,10 @@ import { TdaInputError } from "../../tda/types.ts";
 import { CliError, parseOrHelp, readInteger, UsageError, type CommandSpec } from "./args.ts";
 import { readText, requireFile } from "./input.ts";
 
-export const summary = "time-delay (Takens) embedding of a series into points, ready for `ph --format point-cloud`";
-
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   name: "embed",
-  summary:
+  summary: "time-delay (Takens) embedding of a series into points, ready for `ph --format point-cloud`",
+  description:
     "Turns the series in SERIES.csv (one sample a line; - for standard input) into delay vectors (x[t], x[t+τ], …, x[t+(d−1)τ]), printed one point a line, comma-separated.",
   usage: "SERIES.csv (--dimension D --delay T | --auto) [options]",
   maxPositionals: 1,

@@ -5,14 +5,13 @@ import type { EntropyNormalization, Grid } from "../../tda/vectorize/index.ts";
 import { parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
 import { readDiagramFile, requireFile } from "./input.ts";
 
-export const summary = "vectorizations of a persistence diagram (Betti curves, landscapes, images, entropy, amplitudes) as JSON";
-
 const PARTS = ["points", "essential", "totalPersistence", "entropy", "amplitudes", "bettiCurve", "landscape", "silhouette", "persistenceImage", "heatKernel"] as const;
 const ENTROPY: readonly EntropyNormalization[] = ["none", "lifetime-sum", "point-count"];
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   name: "features",
-  summary: "Prints the vectorizations of the diagram in DIAGRAM.json (what `streaming-tda ph --output json` writes; - for standard input) as one JSON object.",
+  summary: "vectorizations of a persistence diagram (Betti curves, landscapes, images, entropy, amplitudes) as JSON",
+  description: "Prints the vectorizations of the diagram in DIAGRAM.json (what `streaming-tda ph --output json` writes; - for standard input) as one JSON object.",
   usage: "DIAGRAM.json [options]",
   maxPositionals: 1,
   options: [

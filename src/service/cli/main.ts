@@ -1,15 +1,19 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { TdaInputError } from "../../tda/types.ts";
-import { CliError, UsageError } from "./args.ts";
+import { CliError, UsageError, type CommandSpec } from "./args.ts";
+import { ConfigError, describeProblem } from "../config/config.ts";
 
-/** What a command module exports: `run` returns the exit code; `summary` feeds `--help`. */
+/** What a command module exports: its spec (summary, options, help) and `run`, which returns the exit code. */
 export interface CommandModule {
+  spec: CommandSpec;
   run(argv: string[]): Promise<number>;
-  summary?: string;
 }
 
-/** Subcommands, one line each, loaded only when used so that each starts fast. */
+/**
+ * Subcommands, loaded only when used so that each starts fast. A new command is a module
+ * exporting `spec` and `run`, and one line here.
+ */
 const commands: Record<string, () => Promise<CommandModule>> = {
   ph: () => import("./ph.ts"),
   features: () => import("./features.ts"),
@@ -79,6 +83,8 @@ function reportError(error: unknown): number {
  */
 export function describeError(error: unknown, debug: boolean): { text: string; exitCode: number } {
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : "";
+  // Every config problem on a line of its own.
+  if (error instanceof ConfigError) return { text: error.problems.map((p) => oneLine(describeProblem(p))).join("") + stack, exitCode: error.exitCode };
   if (error instanceof CliError || error instanceof TdaInputError) {
     return { text: oneLine(error.message) + stack, exitCode: error instanceof CliError ? error.exitCode : 1 };
   }
@@ -100,7 +106,10 @@ async function topLevelHelp(): Promise<string> {
   const lines = ["Usage: streaming-tda <command> [options]", "", "Topological data analysis on live streams.", "", "Commands:"];
   for (const name of names) {
     // A command that fails to load still gets listed; running it shows why.
-    const summary = await commands[name]().then((m) => m.summary ?? "", () => "");
+    const summary = await commands[name]().then(
+      (m) => m.spec.summary,
+      (err: Error) => `(cannot load: ${err.message})`,
+    );
     lines.push(`  ${name.padEnd(width)}${summary}`);
   }
   lines.push("", "Run streaming-tda <command> --help for a command's options.", "");

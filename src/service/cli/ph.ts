@@ -7,13 +7,12 @@ import type { Diagrams } from "../../tda/types.ts";
 import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { formatCsv, formatJson, formatRipser, visibleIntervals } from "./output.ts";
 
-export const summary = "persistence barcodes of a point cloud or distance matrix (Ripser's formats and output)";
-
 const OUTPUTS = ["ripser", "json", "csv"] as const;
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   name: "ph",
-  summary: `Computes the Vietoris–Rips persistence barcodes of FILE (standard input when FILE is - or absent), as Ripser does.`,
+  summary: "persistence barcodes of a point cloud or distance matrix (Ripser's formats and output)",
+  description: `Computes the Vietoris–Rips persistence barcodes of FILE (standard input when FILE is - or absent), as Ripser does.`,
   usage: "[FILE|-] [options]",
   maxPositionals: 1,
   options: [

@@ -5,13 +5,12 @@ import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError,
 import { gridFromData, readDimensions, readGrid } from "./features.ts";
 import { readDiagramFile, requireFile } from "./input.ts";
 
-export const summary = "draws a persistence diagram, barcode, Betti curves or landscape as SVG";
-
 const KINDS = ["diagram", "barcode", "betti", "landscape"] as const;
 
-const spec: CommandSpec = {
+export const spec: CommandSpec = {
   name: "plot",
-  summary: "Draws the diagram in DIAGRAM.json (what `streaming-tda ph --output json` writes; - for standard input) as an SVG picture.",
+  summary: "draws a persistence diagram, barcode, Betti curves or landscape as SVG",
+  description: "Draws the diagram in DIAGRAM.json (what `streaming-tda ph --output json` writes; - for standard input) as an SVG picture.",
   usage: "DIAGRAM.json --kind diagram|barcode|betti|landscape [-o OUT.svg] [options]",
   maxPositionals: 1,
   options: [

@@ -1,111 +1,129 @@
-import { parseArgs } from "node:util";
-import { TdaInputError } from "../../tda/types.ts";
-import { UsageError } from "./args.ts";
-import type { PipelineConfig } from "../config/config.ts";
-
-/** The common options of `run` and `demo`, as node's parseArgs declares them. */
-export const PIPELINE_FLAGS = {
-  config: { type: "string" },
-  source: { type: "string" },
-  sink: { type: "string" },
-  window: { type: "string" },
-  slide: { type: "string" },
-  "max-dim": { type: "string" },
-  embed: { type: "string" },
-  store: { type: "string" },
-  port: { type: "string" },
-  workers: { type: "string" },
-  follow: { type: "boolean" },
-  format: { type: "string" },
-  "checkpoint-interval": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-export type PipelineFlags = ReturnType<typeof parsePipelineFlags>;
-
-export function parsePipelineFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: PIPELINE_FLAGS, allowPositionals: false, strict: true }).values;
-  } catch (err) {
-    // A command line that does not parse: exit 2, like every other command.
-    throw new UsageError(`${(err as Error).message} (see streaming-tda run --help)`);
-  }
-}
-
 /**
- * Applies flags over a config (flags win). `--window` and `--slide` replace the scales with
- * one: a count window (`--window 128`) or a time window (`--window 10s --slide 1s`).
+ * The options of `run` and `demo`, and how each maps onto the config schema. An option with
+ * a `setting` sets that one setting, read as its type and checked by its rules (its help and
+ * default come from the schema); the others (`--source file:PATH`, `--window 10s`) set several
+ * settings at once. Flags are the last layer, over the config file and the environment.
  */
-export function applyFlags(config: PipelineConfig, flags: PipelineFlags): PipelineConfig {
-  const out: PipelineConfig = structuredClone(config);
-  if (flags.source !== undefined) {
-    const [type, ...rest] = flags.source.split(":");
-    const arg = rest.join(":");
-    if (type === "file") {
-      if (!arg) throw new TdaInputError("--source file:PATH needs a path, like --source file:events.jsonl");
-      out.source = { type: "file", path: arg, follow: false };
-    } else if (type === "stdin") out.source = { type: "stdin", format: "auto" };
-    else if (type === "http") out.source = { type: "http" };
-    else if (type === "demo") {
-      // Keeps the demo settings of a config that already has them.
-      if (out.source.type !== "demo") out.source = { type: "demo", keys: 64, rate: 2000, seed: 1, limit: null };
-    }
-    else throw new TdaInputError(`--source ${flags.source}: expected file:PATH, stdin, http or demo`);
-  }
-  if (flags.follow) {
-    if (out.source.type !== "file") throw new TdaInputError("--follow applies to a file source only");
-    out.source.follow = true;
-  }
-  if (flags.format !== undefined) {
-    if (flags.format !== "json" && flags.format !== "csv") throw new TdaInputError(`--format ${flags.format}: expected json or csv`);
-    if (out.source.type === "file" || out.source.type === "stdin") out.source.format = flags.format;
-  }
-  if (flags.sink !== undefined) {
-    const [type, ...rest] = flags.sink.split(":");
-    const arg = rest.join(":");
-    if (type === "stdout") out.sink = { type: "stdout" };
-    else if (type === "none") out.sink = { type: "none" };
-    else if (type === "file" && arg) out.sink = { type: "file", path: arg };
-    else throw new TdaInputError(`--sink ${flags.sink}: expected stdout, file:PATH or none`);
-  }
-  if (flags.store !== undefined) {
-    if (flags.store === "none") out.store = null;
-    else out.store = { path: flags.store, checkpointIntervalMs: out.store?.checkpointIntervalMs ?? 5000, retentionHours: out.store?.retentionHours ?? 24 };
-  }
-  if (flags["checkpoint-interval"] !== undefined) {
-    const ms = positiveInteger(flags["checkpoint-interval"], "--checkpoint-interval");
-    if (!out.store) throw new TdaInputError("--checkpoint-interval needs a store (--store PATH)");
-    out.store.checkpointIntervalMs = ms;
-  }
-  if (flags.port !== undefined) {
-    if (flags.port === "none") out.http.enabled = false;
-    else out.http.port = integerIn(flags.port, "--port", 0, 65535);
-  }
-  if (flags.workers !== undefined) out.runner.workers = integerIn(flags.workers, "--workers", 0, 64);
-  if (flags.window !== undefined || flags.slide !== undefined) {
-    const first = out.stream.scales[0] ?? { size: 128, slide: 8 };
-    const windowText = flags.window ?? ("size" in first ? String(first.size) : `${first.durationMs}ms`);
-    const duration = parseDuration(windowText);
-    if (duration !== undefined) {
-      const slide = flags.slide === undefined ? Math.max(1, Math.round(duration / 10)) : parseDuration(flags.slide);
-      if (slide === undefined || slide <= 0) throw new TdaInputError(`--slide ${flags.slide}: a time window slides by a duration, like 1s or 250ms`);
-      out.stream.scales = [{ durationMs: duration, slideMs: slide }];
-    } else {
-      const size = positiveInteger(windowText, "--window");
-      const slide = flags.slide === undefined ? Math.max(1, Math.round(size / 16)) : positiveInteger(flags.slide, "--slide");
-      out.stream.scales = [{ size, slide }];
-    }
-  }
-  if (flags["max-dim"] !== undefined) out.stream.maxDim = integerIn(flags["max-dim"], "--max-dim", 0, 8);
-  if (flags.embed !== undefined) {
-    const m = /^(\d+),(\d+)$/.exec(flags.embed.trim());
-    if (!m) throw new TdaInputError(`--embed ${flags.embed}: expected DIM,DELAY, like --embed 3,2`);
-    out.stream.embedding = { dimension: Number(m[1]), delay: Number(m[2]) };
-  }
-  return out;
+import process from "node:process";
+import { settingAt, settingFromText, type ScalarSetting } from "../../stream/settings.ts";
+import { STREAM_SETTINGS } from "../../stream/config.ts";
+import type { Assignment } from "../config/env.ts";
+import { assign, draftValue, resolvePipelineConfig, type PipelineConfig } from "../config/config.ts";
+import { PIPELINE_SETTINGS } from "../config/schema.ts";
+import { parseOrHelp, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from "./args.ts";
+
+type Draft = Record<string, unknown>;
+
+interface PipelineOption extends OptionSpec {
+  /** The setting this option sets, by path. */
+  setting?: string;
+  /** For an option that sets several: the settings, given the draft config so far. */
+  apply?: (text: string | true, draft: Draft) => Array<[string, unknown]>;
 }
 
-/** "250ms", "10s", "1m", "1h" in milliseconds; undefined for a plain number (a count). */
+function setting(path: string): ScalarSetting {
+  const found = settingAt(PIPELINE_SETTINGS, path);
+  if (!found) throw new Error(`no setting ${path} in the schema`);
+  return found;
+}
+
+/** An option that sets one setting: help and default from the schema. */
+function direct(name: string, value: string | undefined, path: string): PipelineOption {
+  const s = setting(path);
+  const fallback = s.default === undefined || value === undefined ? "" : `, default ${String(s.default)}`;
+  return { name, value, setting: path, help: `${s.help} [${path}${fallback}]` };
+}
+
+export const PIPELINE_OPTIONS: PipelineOption[] = [
+  { name: "config", value: "FILE", help: "YAML config (see config/pipeline.example.yaml); the environment and flags override it" },
+  {
+    name: "source",
+    value: "SRC",
+    help: "file:PATH, stdin, http or demo [source.type and .path, default stdin]",
+    apply: (text, draft) => {
+      const [type, ...rest] = String(text).split(":");
+      const path = rest.join(":");
+      if (type === "file") {
+        if (!path) throw new UsageError("--source file:PATH needs a path, like --source file:events.jsonl");
+        return [["source.type", "file"], ["source.path", path]];
+      }
+      if (type === "stdin" || type === "http" || type === "demo") {
+        if (path) throw new UsageError(`--source ${type} takes no path`);
+        // A config's demo settings (rate, keys) stay.
+        return draftValue(draft, "source.type") === type ? [] : [["source.type", type]];
+      }
+      throw new UsageError(`--source ${String(text)}: expected file:PATH, stdin, http or demo`);
+    },
+  },
+  direct("follow", undefined, "source.follow"),
+  direct("format", "json|csv", "source.format"),
+  {
+    name: "sink",
+    value: "SINK",
+    help: "stdout, file:PATH or none [sink.type and .path, default stdout]",
+    apply: (text) => {
+      const [type, ...rest] = String(text).split(":");
+      const path = rest.join(":");
+      if (type === "file" && path) return [["sink.type", "file"], ["sink.path", path]];
+      if ((type === "stdout" || type === "none") && !path) return [["sink.type", type]];
+      throw new UsageError(`--sink ${String(text)}: expected stdout, file:PATH or none`);
+    },
+  },
+  {
+    name: "window",
+    value: "SIZE",
+    help: "points per window, or a duration (10s, 250ms) for a time window [stream.scales, default 128]",
+    apply: (text, draft) => windowScales(String(text), undefined, draft),
+  },
+  {
+    name: "slide",
+    value: "N",
+    help: "points (or a duration) between windows [stream.scales, default SIZE/16 or a tenth of the duration]",
+    apply: (text, draft) => windowScales(undefined, String(text), draft),
+  },
+  direct("max-dim", "K", "stream.maxDim"),
+  {
+    name: "embed",
+    value: "DIM,DELAY",
+    help: "time-delay embedding for scalar streams [stream.embedding]",
+    apply: (text) => {
+      const m = /^\s*([^,]+),([^,]+)$/.exec(String(text));
+      if (!m) throw new UsageError(`--embed ${String(text)}: expected DIM,DELAY, like --embed 3,2`);
+      const integer = setting("stream.embedding.dimension");
+      return [["stream.embedding", { dimension: settingFromText(integer, m[1]), delay: settingFromText(integer, m[2]) }]];
+    },
+  },
+  {
+    name: "store",
+    value: "PATH|none",
+    help: "embedded store for checkpoints and result history [store.path, default none]",
+    apply: (text) => (text === "none" ? [["store", "none"]] : [["store.path", text]]),
+  },
+  {
+    ...direct("checkpoint-interval", "MS", "store.checkpointIntervalMs"),
+    apply: (text, draft) => {
+      const store = draftValue(draft, "store");
+      if (store === undefined || store === null || store === "none") throw new UsageError("--checkpoint-interval needs a store (--store PATH)");
+      return [["store.checkpointIntervalMs", settingFromText(setting("store.checkpointIntervalMs"), String(text))]];
+    },
+  },
+  direct("host", "ADDR", "http.host"),
+  {
+    name: "port",
+    value: "N|none",
+    help: "HTTP port for probes, metrics, flags, API; none: no HTTP [http.port, default 8080]",
+    apply: (text) => (text === "none" ? [["http.enabled", false]] : [["http.port", settingFromText(setting("http.port"), String(text))]]),
+  },
+  direct("workers", "N", "runner.workers"),
+];
+
+export const PIPELINE_NOTES = [
+  "Settings come from the schema's defaults, then the config file, then the environment, then these flags; each flag names the setting it sets in brackets. Every setting, with its default, is in config/pipeline.example.yaml.",
+  "Environment: every setting can be set as STREAMING_TDA_ and its path in upper snake case (STREAMING_TDA_HTTP_PORT=9090, STREAMING_TDA_STREAM_MAX_DIM=2); LOG_LEVEL (debug, info, warn, error) sets log.level.",
+  "Logs are JSON lines on stderr.",
+];
+
+/** "250ms", "10s", "1m", "1h" in milliseconds; undefined for anything else (a count). */
 function parseDuration(text: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
   if (!m) return undefined;
@@ -113,14 +131,60 @@ function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * unit);
 }
 
-function positiveInteger(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n < 1 || !Number.isSafeInteger(n)) throw new TdaInputError(`${flag} ${text}: expected a positive integer`);
-  return n;
+/**
+ * `--window` and `--slide` replace the scales with one: a count window (`--window 128`) or a
+ * time window (`--window 10s --slide 1s`). Either alone keeps the other from the first scale.
+ */
+function windowScales(windowText: string | undefined, slideText: string | undefined, draft: Draft): Array<[string, unknown]> {
+  const scales = draftValue(draft, "stream.scales");
+  const defaults = STREAM_SETTINGS.fields.scales.type === "list" ? STREAM_SETTINGS.fields.scales.default : undefined;
+  const first = ((Array.isArray(scales) ? scales[0] : undefined) ?? defaults?.[0] ?? {}) as Record<string, unknown>;
+  const window = windowText ?? ("durationMs" in first ? `${String(first.durationMs)}ms` : String(first.size));
+  const duration = parseDuration(window);
+  const count = setting("stream.embedding.dimension");
+  if (duration !== undefined) {
+    const slide = slideText === undefined ? Math.max(1, Math.round(duration / 10)) : (parseDuration(slideText) ?? settingFromText(count, slideText));
+    return [["stream.scales", [{ durationMs: duration, slideMs: slide }]]];
+  }
+  const size = settingFromText(count, window);
+  const kept = windowText === undefined && "slide" in first ? first.slide : undefined;
+  const slide = slideText !== undefined ? settingFromText(count, slideText) : (kept ?? (typeof size === "number" ? Math.max(1, Math.round(size / 16)) : 1));
+  return [["stream.scales", [{ size, slide }]]];
 }
 
-function integerIn(text: string, flag: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n < min || n > max) throw new TdaInputError(`${flag} ${text}: expected an integer from ${min} to ${max}`);
-  return n;
+/** The settings the given flags set, applied over `draft` in the order of PIPELINE_OPTIONS. */
+export function flagAssignments(args: ParsedArgs, draft: Draft): Assignment[] {
+  const out: Assignment[] = [];
+  const view = structuredClone(draft);
+  for (const option of PIPELINE_OPTIONS) {
+    const text = args.options.get(option.name);
+    if (text === undefined || option.name === "config") continue;
+    const origin = `--${option.name}`;
+    const pairs: Array<[string, unknown]> = option.apply
+      ? option.apply(text, view)
+      : [[option.setting!, text === true ? true : settingFromText(setting(option.setting!), text)]];
+    for (const [path, value] of pairs) {
+      assign(view, path, value);
+      out.push({ path, value, origin });
+    }
+  }
+  return out;
+}
+
+/** A pipeline command's spec: its own name and text, the shared options. */
+export function pipelineSpec(spec: Omit<CommandSpec, "options" | "maxPositionals">): CommandSpec {
+  return { ...spec, options: PIPELINE_OPTIONS, notes: [...(spec.notes ?? []), ...PIPELINE_NOTES] };
+}
+
+/**
+ * Parses a pipeline command's line and resolves its config from every layer: `profile`
+ * (the command's own defaults) unless --config names a file, the environment, then the
+ * flags. Null when --help was asked for (and printed).
+ */
+export function pipelineConfigFromArgs(argv: string[], spec: CommandSpec, profile: Draft = {}, env: NodeJS.ProcessEnv = process.env): PipelineConfig | null {
+  const args = parseOrHelp(argv, spec);
+  if (args === null) return null;
+  const file = args.options.get("config");
+  if (file === true) throw new UsageError(`${spec.name}: option --config needs a value FILE`);
+  return resolvePipelineConfig({ file, profile, env, flags: (draft) => flagAssignments(args, draft) });
 }

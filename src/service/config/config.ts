@@ -1,162 +1,195 @@
+/**
+ * The pipeline's config, from its layers: the schema's defaults, a command's profile (the
+ * demo's) or a YAML file, the environment, then the flags. The layers are merged as plain
+ * data and checked once against the schema, so every problem is reported together, each
+ * naming where it came from (`pipeline.yaml:12`, `STREAMING_TDA_HTTP_PORT`, `--window`), the
+ * setting's path and the rule it broke.
+ */
 import { readFileSync } from "node:fs";
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { resolveConfig } from "../../stream/config.ts";
-import type { StreamConfig } from "../../stream/types.ts";
-import { TdaInputError } from "../../tda/types.ts";
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { checkSettings, formatProblem, scalarSettings, type SettingProblem } from "../../stream/settings.ts";
+import { CliError } from "../cli/args.ts";
+import { envName, settingsFromEnv, type Assignment } from "./env.ts";
+import { PIPELINE_SETTINGS, type PipelineConfig } from "./schema.ts";
 
-export type SourceConfig =
-  | { type: "file"; path: string; format?: "json" | "csv"; follow: boolean }
-  | { type: "stdin"; format: "json" | "csv" | "auto" }
-  | { type: "http" }
-  | { type: "demo"; keys: number; rate: number; seed: number; limit: number | null };
+export type { LogLevel, PipelineConfig, SinkConfig, SourceConfig } from "./schema.ts";
 
-export type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | { type: "none" };
-
-export interface PipelineConfig {
-  source: SourceConfig;
-  sink: SinkConfig;
-  /** The embedded store; null runs without checkpoints or history. */
-  store: { path: string; checkpointIntervalMs: number; retentionHours: number } | null;
-  http: { enabled: boolean; host: string; port: number; queueCapacity: number };
-  runner: { workers: number; maxInFlight: number; batchSize: number };
-  stream: StreamConfig;
-}
-
-/** One problem in a config: where (a dotted path, and the line in the file when known) and what. */
-export interface ConfigProblem {
-  path: string;
-  message: string;
+/** A problem with where it came from: a file and line, a flag, or an environment variable. */
+export interface ConfigProblem extends SettingProblem {
+  origin?: string;
+  /** The line in the config file, for a problem that comes from it. */
   line?: number;
 }
 
-export class ConfigError extends TdaInputError {
+/** sysexits' EX_CONFIG: the configuration is wrong (flags alone give the usage status, 2). */
+export const EX_CONFIG = 78;
+
+export class ConfigError extends CliError {
+  override name = "ConfigError";
   readonly problems: ConfigProblem[];
-  constructor(file: string, problems: ConfigProblem[]) {
-    super(problems.map((p) => `${file}${p.line ? `:${p.line}` : ""}: ${p.path || "(top)"}: ${p.message}`).join("\n"));
+  constructor(problems: ConfigProblem[], exitCode = EX_CONFIG) {
+    super(problems.map(describeProblem).join("\n"), exitCode);
     this.problems = problems;
   }
 }
 
-const STREAM_KEYS = [
-  "scales", "embedding", "maxDim", "threshold", "modulus", "maxPointsPerWindow", "maxRawPointsPerWindow", "maxKeys",
-  "allowedLatenessMs", "latePolicy", "limits", "detector", "features", "tracking",
-];
-
-export const DEFAULT_STREAM: StreamConfig = { scales: [{ size: 128, slide: 8 }], maxDim: 1 };
-
-/**
- * Checks a parsed config against the schema and fills defaults. Every problem is collected
- * (not just the first), each naming its dotted path: `stream.scales[0].slide`.
- */
-export function checkConfig(input: unknown): { config?: PipelineConfig; problems: ConfigProblem[] } {
-  const problems: ConfigProblem[] = [];
-  const c = new Checker(problems);
-  const root = c.object(input ?? {}, "", ["source", "sink", "store", "http", "runner", "stream"]);
-  if (!root) return { problems };
-
-  let source: SourceConfig = { type: "stdin", format: "auto" };
-  const src = c.object(root.source ?? { type: "stdin" }, "source", ["type", "path", "format", "follow", "keys", "rate", "seed", "limit"]);
-  if (src) {
-    const type = c.oneOf(src.type, "source.type", ["file", "stdin", "http", "demo"]);
-    if (type === "file") {
-      const path = c.string(src.path, "source.path", true);
-      const format = src.format === undefined ? undefined : c.oneOf(src.format, "source.format", ["json", "csv"]);
-      source = { type, path: path ?? "", format: format as "json" | "csv" | undefined, follow: c.boolean(src.follow, "source.follow", false) };
-    } else if (type === "stdin") {
-      source = { type, format: (c.oneOf(src.format ?? "auto", "source.format", ["json", "csv", "auto"]) ?? "auto") as "json" | "csv" | "auto" };
-    } else if (type === "http") source = { type };
-    else if (type === "demo") {
-      source = {
-        type,
-        keys: c.integer(src.keys, "source.keys", 64, 1, 100_000),
-        rate: c.number(src.rate, "source.rate", 2000, 0),
-        seed: c.integer(src.seed, "source.seed", 1, 0, 2 ** 31),
-        limit: src.limit === undefined || src.limit === null ? null : c.integer(src.limit, "source.limit", 0, 0, Number.MAX_SAFE_INTEGER),
-      };
-    }
-  }
-
-  let sink: SinkConfig = { type: "stdout" };
-  const snk = c.object(root.sink ?? { type: "stdout" }, "sink", ["type", "path"]);
-  if (snk) {
-    const type = c.oneOf(snk.type, "sink.type", ["stdout", "file", "none"]);
-    if (type === "file") sink = { type, path: c.string(snk.path, "sink.path", true) ?? "" };
-    else if (type === "stdout" || type === "none") sink = { type };
-  }
-
-  let store: PipelineConfig["store"] = null;
-  if (root.store !== undefined && root.store !== null && root.store !== "none") {
-    const st = c.object(root.store, "store", ["path", "checkpointIntervalMs", "retentionHours"]);
-    if (st) {
-      store = {
-        path: c.string(st.path, "store.path", false) ?? ".data/streaming-tda.db",
-        checkpointIntervalMs: c.integer(st.checkpointIntervalMs, "store.checkpointIntervalMs", 5000, 10, 3_600_000),
-        retentionHours: c.number(st.retentionHours, "store.retentionHours", 24, 0),
-      };
-    }
-  }
-
-  const ht = c.object(root.http ?? {}, "http", ["enabled", "host", "port", "queueCapacity"]);
-  const http = {
-    enabled: c.boolean(ht?.enabled, "http.enabled", true),
-    host: c.string(ht?.host, "http.host", false) ?? "0.0.0.0",
-    port: c.integer(ht?.port, "http.port", 8080, 0, 65535),
-    queueCapacity: c.integer(ht?.queueCapacity, "http.queueCapacity", 20_000, 1, 10_000_000),
-  };
-  if (source.type === "http" && !http.enabled) problems.push({ path: "http.enabled", message: "must be true when source.type is http" });
-
-  const rn = c.object(root.runner ?? {}, "runner", ["workers", "maxInFlight", "batchSize"]);
-  const runner = {
-    workers: c.integer(rn?.workers, "runner.workers", 2, 0, 64),
-    maxInFlight: c.integer(rn?.maxInFlight, "runner.maxInFlight", 4096, 1, 10_000_000),
-    batchSize: c.integer(rn?.batchSize, "runner.batchSize", 512, 1, 100_000),
-  };
-
-  const stream = (root.stream === undefined ? { ...DEFAULT_STREAM } : root.stream) as StreamConfig;
-  const st = c.object(stream, "stream", STREAM_KEYS);
-  if (st) {
-    try {
-      resolveConfig(stream);
-    } catch (err) {
-      if (!(err instanceof TdaInputError)) throw err;
-      // The stream layer names the field as "stream config: scales[0].slide …".
-      const m = /^stream config: ([A-Za-z][\w.[\]]*):?\s*(.*)$/s.exec(err.message);
-      if (m) problems.push({ path: `stream.${m[1]}`, message: m[2] || err.message });
-      else problems.push({ path: "stream", message: err.message.replace(/^stream config: /, "") });
-    }
-  }
-  if (problems.length > 0) return { problems };
-  return { config: { source, sink, store, http, runner, stream }, problems };
+export function describeProblem(problem: ConfigProblem): string {
+  return `${problem.origin ?? "config"}: ${formatProblem(problem)}`;
 }
 
-/** Reads and checks a YAML config; throws ConfigError listing every problem with its line. */
-export function loadConfigFile(file: string): PipelineConfig {
+/** Checks a parsed config against the schema and fills defaults; every problem is listed. */
+export function checkConfig(input: unknown): { config?: PipelineConfig; problems: SettingProblem[] } {
+  const { value, problems } = checkSettings(PIPELINE_SETTINGS, input ?? {});
+  return problems.length > 0 ? { problems } : { config: value as PipelineConfig, problems };
+}
+
+/** A YAML config file as plain data, with the line of each setting for its problems. */
+export interface ConfigFile {
+  file: string;
+  data: Record<string, unknown>;
+  lineOf(path: string): number | undefined;
+}
+
+export function readConfigFile(file: string): ConfigFile {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new TdaInputError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError([{ path: "", rule: `cannot read the config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, origin: file }]);
   }
-  return parseConfigText(text, file);
+  return parseConfigFile(text, file);
+}
+
+export function parseConfigFile(text: string, file = "config"): ConfigFile {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const line = counter.linePos(e.pos[0]).line;
+        return { path: "", rule: `YAML: ${e.message.split("\n")[0]}`, origin: `${file}:${line}`, line };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS() ?? {};
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError([{ path: "", rule: "must be a mapping of settings", origin: file }]);
+  }
+  return { file, data: data as Record<string, unknown>, lineOf: (path) => lineOf(doc, counter, path) };
+}
+
+export interface ConfigLayers {
+  /** Read this YAML file; when absent, `profile` (a command's own defaults) stands in its place. */
+  file?: string;
+  profile?: Record<string, unknown>;
+  /** Variables to read settings from (default: none). */
+  env?: NodeJS.ProcessEnv;
+  /** Settings the flags set, applied last; given the draft so far, since some flags read it. */
+  flags?: (draft: Record<string, unknown>) => Assignment[];
+}
+
+/** Merges the layers and checks the result; throws a ConfigError naming every problem. */
+export function resolvePipelineConfig(layers: ConfigLayers): PipelineConfig {
+  const file = layers.file === undefined ? undefined : readConfigFile(layers.file);
+  if (file) refuseSecrets(file);
+  const draft: Record<string, unknown> = structuredClone(file?.data ?? layers.profile ?? {});
+  const origins = new Map<string, string>();
+  const apply = (assignments: Assignment[]) => {
+    for (const { path, value, origin } of assignments) {
+      assign(draft, path, value);
+      origins.set(path, origin);
+    }
+  };
+  apply(settingsFromEnv(layers.env ?? {}));
+  apply(layers.flags?.(structuredClone(draft)) ?? []);
+  const { config, problems } = checkConfig(draft);
+  if (config) return config;
+  const located = problems.map((p): ConfigProblem => {
+    const origin = originOf(p.path, origins);
+    return origin === undefined ? { ...p, ...fileOrigin(file, p.path) } : { ...p, origin };
+  });
+  const fromFlagsOnly = located.every((p) => p.origin?.startsWith("--"));
+  throw new ConfigError(located, fromFlagsOnly ? 2 : EX_CONFIG);
+}
+
+/** A secret in a config file would be in every copy of it: secrets come from the environment or a file. */
+function refuseSecrets(file: ConfigFile): void {
+  const problems: ConfigProblem[] = [];
+  for (const [path, setting] of scalarSettings(PIPELINE_SETTINGS)) {
+    if (!setting.secret || draftValue(file.data, path) === undefined) continue;
+    problems.push({ path, rule: `is a secret: set it in the environment (${envName(path, setting)}), never in a config file`, ...fileOrigin(file, path) });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Reads and checks a YAML config alone; throws a ConfigError listing every problem with its line. */
+export function loadConfigFile(file: string): PipelineConfig {
+  return resolvePipelineConfig({ file });
 }
 
 export function parseConfigText(text: string, file = "config"): PipelineConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => ({ path: "", line: lineCounter.linePos(e.pos[0]).line, message: `YAML: ${e.message.split("\n")[0]}` })),
-    );
-  }
-  const { config, problems } = checkConfig(doc.toJS());
+  const parsed = parseConfigFile(text, file);
+  refuseSecrets(parsed);
+  const { config, problems } = checkConfig(parsed.data);
   if (config) return config;
-  for (const problem of problems) problem.line = lineOf(doc, lineCounter, problem.path);
-  throw new ConfigError(file, problems);
+  throw new ConfigError(problems.map((p) => ({ ...p, ...fileOrigin(parsed, p.path) })));
+}
+
+/**
+ * Sets `path` in a draft config. Setting a variant's tag to another value (`source.type`)
+ * replaces that mapping, since the old variant's fields do not apply to the new one.
+ */
+export function assign(draft: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = draft;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== "object" || Array.isArray(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1];
+  if (isVariantTag(parts) && node[last] !== value) for (const key of Object.keys(node)) delete node[key];
+  node[last] = value;
+}
+
+/** The value at `path` in a draft, or undefined. */
+export function draftValue(draft: Record<string, unknown>, path: string): unknown {
+  let node: unknown = draft;
+  for (const part of path.split(".")) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function isVariantTag(parts: string[]): boolean {
+  let setting = PIPELINE_SETTINGS.fields[parts[0]];
+  for (const part of parts.slice(1, -1)) {
+    if (setting?.type !== "section") return false;
+    setting = setting.fields[part];
+  }
+  return setting?.type === "variant" && setting.tag === parts[parts.length - 1] && parts.length > 1;
+}
+
+/** The origin of the longest assigned path that `path` lies under. */
+function originOf(path: string, origins: Map<string, string>): string | undefined {
+  let best: string | undefined;
+  let bestLength = -1;
+  for (const [assigned, origin] of origins) {
+    const under = path === assigned || path.startsWith(`${assigned}.`) || path.startsWith(`${assigned}[`);
+    if (under && assigned.length > bestLength) [best, bestLength] = [origin, assigned.length];
+  }
+  return best;
+}
+
+function fileOrigin(file: ConfigFile | undefined, path: string): { origin?: string; line?: number } {
+  if (!file) return {};
+  const line = file.lineOf(path);
+  return line === undefined ? { origin: file.file } : { origin: `${file.file}:${line}`, line };
 }
 
 /** The line of the node at a dotted path, or of its nearest ancestor present in the file. */
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: string): number | undefined {
+function lineOf(doc: Document, counter: LineCounter, path: string): number | undefined {
   const parts = path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   for (let n = parts.length; n > 0; n--) {
     const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -169,94 +202,4 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
     } else if (isSeq(parent)) continue;
   }
   return undefined;
-}
-
-/** Collects problems while reading values; each method returns the value or its default. */
-class Checker {
-  private readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[]) {
-    this.problems = problems;
-  }
-
-  private problem(path: string, message: string): void {
-    this.problems.push({ path, message });
-  }
-
-  object(value: unknown, path: string, known: string[]): Record<string, unknown> | undefined {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      this.problem(path, `must be a mapping, got ${describe(value)}`);
-      return undefined;
-    }
-    for (const key of Object.keys(value)) {
-      if (!known.includes(key)) {
-        const near = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase().replace(/[_-]/g, "")) <= 2);
-        this.problem(path ? `${path}.${key}` : key, `unknown setting${near ? ` (did you mean "${near}"?)` : `; known: ${known.join(", ")}`}`);
-      }
-    }
-    return value as Record<string, unknown>;
-  }
-
-  oneOf(value: unknown, path: string, allowed: string[]): string | undefined {
-    if (typeof value === "string" && allowed.includes(value)) return value;
-    this.problem(path, `must be one of ${allowed.join(", ")}, got ${describe(value)}`);
-    return undefined;
-  }
-
-  string(value: unknown, path: string, required: boolean): string | undefined {
-    if (value === undefined || value === null) {
-      if (required) this.problem(path, "is required");
-      return undefined;
-    }
-    if (typeof value !== "string" || value.length === 0) {
-      this.problem(path, `must be a non-empty string, got ${describe(value)}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  boolean(value: unknown, path: string, fallback: boolean): boolean {
-    if (value === undefined || value === null) return fallback;
-    if (typeof value === "boolean") return value;
-    this.problem(path, `must be true or false, got ${describe(value)}`);
-    return fallback;
-  }
-
-  number(value: unknown, path: string, fallback: number, min: number): number {
-    if (value === undefined || value === null) return fallback;
-    if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-      this.problem(path, `must be a number ≥ ${min}, got ${describe(value)}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  integer(value: unknown, path: string, fallback: number, min: number, max: number): number {
-    if (value === undefined || value === null) return fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-      this.problem(path, `must be an integer from ${min} to ${max}, got ${describe(value)}`);
-      return fallback;
-    }
-    return value;
-  }
-}
-
-/** Levenshtein distance, for "did you mean" on a misspelt setting. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return JSON.stringify(value);
 }

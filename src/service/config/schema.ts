@@ -1,0 +1,115 @@
+/**
+ * Every setting of the service, declared once: type, default, bounds and one-line help. The
+ * YAML config, the environment (config/env.ts) and the flags of `run` and `demo`
+ * (cli/run-flags.ts) all map onto these paths; the stream layer's own settings are nested
+ * under `stream`. Adding a setting is adding it here and to `PipelineConfig`.
+ */
+import { STREAM_SETTINGS } from "../../stream/config.ts";
+import { join, type SectionSetting, type SettingProblem } from "../../stream/settings.ts";
+import type { StreamConfig } from "../../stream/types.ts";
+import { hostRule } from "./host.ts";
+
+export type SourceConfig =
+  | { type: "file"; path: string; format?: "json" | "csv"; follow: boolean }
+  | { type: "stdin"; format: "json" | "csv" | "auto" }
+  | { type: "http" }
+  | { type: "demo"; keys: number; rate: number; seed: number; limit?: number };
+
+export type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | { type: "none" };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface PipelineConfig {
+  source: SourceConfig;
+  sink: SinkConfig;
+  /** The embedded store; null runs without checkpoints or history. */
+  store: { path: string; checkpointIntervalMs: number; retentionHours: number } | null;
+  http: { enabled: boolean; host: string; port: number; queueCapacity: number };
+  runner: { workers: number; maxInFlight: number; batchSize: number };
+  log: { level: LogLevel };
+  stream: StreamConfig;
+}
+
+export const PIPELINE_SETTINGS: SectionSetting = {
+  type: "section",
+  help: "a pipeline",
+  fields: {
+    source: {
+      type: "variant",
+      tag: "type",
+      default: "stdin",
+      help: "where events come from",
+      variants: {
+        file: {
+          path: { type: "string", required: true, help: "JSON lines, or CSV (key,ts,v1,v2,…) for *.csv" },
+          format: { type: "enum", values: ["json", "csv"], help: "input format (default: from the extension)" },
+          follow: { type: "boolean", default: false, help: "keep reading as the file grows instead of ending at its end" },
+        },
+        stdin: {
+          format: { type: "enum", values: ["json", "csv", "auto"], default: "auto", help: "input format (auto: JSON when a line starts with {)" },
+        },
+        http: {},
+        demo: {
+          keys: { type: "integer", min: 1, max: 100_000, default: 64, help: "generated keys" },
+          rate: { type: "number", min: 0, default: 2000, help: "events per second in all; 0 = as fast as the pipeline takes them" },
+          seed: { type: "integer", min: 0, max: 2 ** 31, default: 1, help: "the generator's seed" },
+          limit: { type: "integer", min: 0, help: "stop after this many events (default: never)" },
+        },
+      },
+    },
+    sink: {
+      type: "variant",
+      tag: "type",
+      default: "stdout",
+      help: "where results go (the store gets window results in any case)",
+      variants: {
+        stdout: {},
+        file: { path: { type: "string", required: true, help: "JSON lines, appended" } },
+        none: {},
+      },
+    },
+    store: {
+      type: "section",
+      optional: true,
+      help: "the embedded store: checkpoints and result history (absent or none: neither)",
+      fields: {
+        path: { type: "string", default: ".data/streaming-tda.db", help: "the SQLite file" },
+        checkpointIntervalMs: { type: "integer", min: 10, max: 3_600_000, default: 5000, help: "milliseconds between checkpoints" },
+        retentionHours: { type: "number", min: 0, default: 24, help: "results older than this are pruned from the history" },
+      },
+    },
+    http: {
+      type: "section",
+      help: "probes, metrics, flags, POST /events, query API, live page",
+      fields: {
+        enabled: { type: "boolean", default: true, help: "serve HTTP at all" },
+        host: { type: "string", default: "127.0.0.1", help: "address to listen on (0.0.0.0: every interface)", check: hostRule },
+        port: { type: "integer", min: 0, max: 65_535, default: 8080, help: "port to listen on (0: any free port)" },
+        queueCapacity: { type: "integer", min: 1, max: 10_000_000, default: 20_000, help: "events POSTed and not yet taken; beyond it 429 + Retry-After" },
+      },
+    },
+    runner: {
+      type: "section",
+      help: "threads and backpressure",
+      fields: {
+        workers: { type: "integer", min: 0, max: 64, default: 2, help: "worker threads across keys (0: compute on the main thread)" },
+        maxInFlight: { type: "integer", min: 1, max: 10_000_000, default: 4096, help: "events in workers or sinks; intake waits above it" },
+        batchSize: { type: "integer", min: 1, max: 100_000, default: 512, help: "events per batch to a worker" },
+      },
+    },
+    log: {
+      type: "section",
+      help: "logs: JSON lines on stderr",
+      fields: {
+        level: { type: "enum", values: ["debug", "info", "warn", "error"], default: "info", env: "LOG_LEVEL", help: "the lowest level written" },
+      },
+    },
+    stream: STREAM_SETTINGS,
+  },
+  rules: [
+    (config, path) => {
+      const { source, http } = config as unknown as PipelineConfig;
+      return source.type === "http" && !http.enabled ? [{ path: join(path, "http.enabled"), rule: "must be true when source.type is http", got: false }] : [];
+    },
+  ] satisfies Array<(config: Record<string, unknown>, path: string) => SettingProblem[]>,
+};
