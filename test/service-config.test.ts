@@ -71,7 +71,17 @@ test("a good config reads with every default filled in, from the schema", () => 
   const config = parseConfigText(GOOD, "good.yaml");
   assert.deepEqual(config.source, { type: "file", path: "events.jsonl", follow: false });
   assert.deepEqual(config.store, { path: ".data/x.db", checkpointIntervalMs: 1000, retentionHours: 24 });
-  assert.deepEqual(config.http, { enabled: true, host: "127.0.0.1", port: 9090, queueCapacity: 20_000 });
+  assert.deepEqual(config.http, {
+    enabled: true,
+    host: "127.0.0.1",
+    port: 9090,
+    queueCapacity: 20_000,
+    maxBodyBytes: 8 << 20,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5000,
+    maxConnections: 256,
+  });
   assert.equal(config.log.level, "info");
   assert.deepEqual(config.stream.scales, [{ size: 128, slide: 8 }]);
   assert.equal(config.stream.maxKeys, 10_000);

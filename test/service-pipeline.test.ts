@@ -64,7 +64,7 @@ test("service: probes, metrics, backpressure, the enabled flag and the query API
   const sink = new GatedSink();
   const pipeline = await startPipeline(config!, { logger: createLogger({ level: "silent" }), sinks: [sink] });
   const base = `http://127.0.0.1:${pipeline.port}`;
-  const post = (path: string, body: string) => fetch(base + path, { method: "POST", body });
+  const post = (path: string, body: string) => fetch(base + path, { method: "POST", body, headers: { "content-type": "application/json" } });
   try {
     assert.equal((await fetch(base + "/health")).status, 200);
     const ready = await fetch(base + "/ready");
@@ -248,7 +248,7 @@ test("stopping an HTTP pipeline processes every event it accepted", { timeout: 6
   sink.block();
   let accepted = 0;
   for (let i = 0; i < 6; i++) {
-    const res = await fetch(base + "/events", { method: "POST", body: events(`k${i}`, 0, 50) });
+    const res = await fetch(base + "/events", { method: "POST", body: events(`k${i}`, 0, 50), headers: { "content-type": "application/x-ndjson" } });
     if (res.status === 202) accepted += ((await res.json()) as { accepted: number }).accepted;
   }
   assert.ok(accepted >= 300, `${accepted} accepted`);

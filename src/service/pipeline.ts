@@ -95,8 +95,7 @@ export async function startPipeline(
     await runner.start();
     if (config.http.enabled) {
       server = new ServiceHttpServer({
-        port: config.http.port,
-        host: config.http.host,
+        http: config.http,
         runner,
         source,
         httpSource: source instanceof HttpSource ? source : undefined,

@@ -19,12 +19,27 @@ export type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | {
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
+export interface HttpConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  queueCapacity: number;
+  /** From STREAMING_TDA_AUTH_TOKEN only. */
+  authToken?: string;
+  authTokenFile?: string;
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 export interface PipelineConfig {
   source: SourceConfig;
   sink: SinkConfig;
   /** The embedded store; null runs without checkpoints or history. */
   store: { path: string; checkpointIntervalMs: number; retentionHours: number } | null;
-  http: { enabled: boolean; host: string; port: number; queueCapacity: number };
+  http: HttpConfig;
   runner: { workers: number; maxInFlight: number; batchSize: number };
   log: { level: LogLevel };
   stream: StreamConfig;
@@ -86,7 +101,25 @@ export const PIPELINE_SETTINGS: SectionSetting = {
         host: { type: "string", default: "127.0.0.1", help: "address to listen on (0.0.0.0: every interface)", check: hostRule },
         port: { type: "integer", min: 0, max: 65_535, default: 8080, help: "port to listen on (0: any free port)" },
         queueCapacity: { type: "integer", min: 1, max: 10_000_000, default: 20_000, help: "events POSTed and not yet taken; beyond it 429 + Retry-After" },
+        authToken: {
+          type: "string",
+          secret: true,
+          env: "STREAMING_TDA_AUTH_TOKEN",
+          help: "bearer token that routes changing state require (from the environment only)",
+        },
+        authTokenFile: { type: "string", help: "file holding the bearer token that routes changing state require" },
+        maxBodyBytes: { type: "integer", min: 1024, max: 1 << 30, default: 8 << 20, help: "largest POST /events body, in bytes; beyond it 413" },
+        headersTimeoutMs: { type: "integer", min: 100, max: 600_000, default: 10_000, help: "milliseconds a client has to send its request headers" },
+        requestTimeoutMs: { type: "integer", min: 100, max: 3_600_000, default: 30_000, help: "milliseconds a client has to send its whole request" },
+        keepAliveTimeoutMs: { type: "integer", min: 100, max: 600_000, default: 5000, help: "milliseconds an idle kept-alive connection stays open" },
+        maxConnections: { type: "integer", min: 1, max: 100_000, default: 256, help: "concurrent connections; beyond it new ones are closed" },
       },
+      rules: [
+        (http, path) =>
+          (http.headersTimeoutMs as number) > (http.requestTimeoutMs as number)
+            ? [{ path: join(path, "headersTimeoutMs"), rule: `must not be above ${join(path, "requestTimeoutMs")} (${http.requestTimeoutMs as number})`, got: http.headersTimeoutMs }]
+            : [],
+      ],
     },
     runner: {
       type: "section",

@@ -1,17 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EventIntake, Source, StateStore } from "../../adapters/types.ts";
+import type { HttpConfig } from "../config/schema.ts";
+import { loadAuthToken } from "./auth.ts";
+import { readBody } from "./body.ts";
+import { limitConnections, RequestGuard, serverOptions } from "./guard.ts";
 import { DASHBOARD_HTML } from "./page.ts";
+import { readQuery } from "./query.ts";
+import { sendError, sendJson as send } from "./respond.ts";
 import type { Logger } from "../runtime/logger.ts";
 import type { PipelineMetrics } from "../runtime/metrics.ts";
 import type { PipelineRunner } from "../runtime/runner.ts";
-import { sendJson as send } from "./respond.ts";
 import type { RouteGroup } from "./routes.ts";
 import { WebAssets } from "./web-assets.ts";
 
 export interface HttpServerOptions {
-  port: number;
-  host?: string;
+  /** Address, port, token and limits. */
+  http: HttpConfig;
   runner: PipelineRunner;
   source: Source;
   /** Present when the pipeline's source is HTTP: POST /events feeds it. */
@@ -19,9 +24,14 @@ export interface HttpServerOptions {
   store?: StateStore;
   metrics: PipelineMetrics;
   logger: Logger;
-  /** Largest POST body accepted (default 8 MiB). */
-  maxBodyBytes?: number;
 }
+
+/** The history route's query parameters, checked by the config schema's rules. */
+const HISTORY_QUERY = {
+  from: { type: "number", help: "earliest window end, event time in ms" },
+  to: { type: "number", help: "latest window end, event time in ms" },
+  limit: { type: "integer", min: 1, max: 10_000, default: 1000, help: "most results" },
+} as const;
 
 /**
  * Probes, metrics, the feature flag, event intake and the query API on one port. Plain
@@ -30,27 +40,30 @@ export interface HttpServerOptions {
 export class ServiceHttpServer {
   private readonly options: HttpServerOptions;
   private readonly server: Server;
+  private readonly guard: RequestGuard;
   /** Route groups kept in modules of their own, offered each request in turn. */
   private readonly routeGroups: RouteGroup[];
 
   constructor(options: HttpServerOptions) {
     this.options = options;
     this.routeGroups = [new WebAssets()];
-    this.server = createServer((req, res) => {
+    this.guard = new RequestGuard({ token: loadAuthToken(options.http), host: options.http.host, logger: options.logger });
+    this.server = createServer(serverOptions(options.http), (req, res) => {
+      if (!this.guard.admit(req, res)) return;
       this.route(req, res).catch((err) => {
         options.logger.error("http handler failed", { err, url: req.url });
         if (!res.headersSent) send(res, 500, { error: "internal error" });
         else res.destroy();
       });
     });
-    this.server.keepAliveTimeout = 5000;
+    limitConnections(this.server, options.http);
   }
 
   async listen(): Promise<number> {
-    const { port, host } = this.options;
+    const { port, host } = this.options.http;
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(port, host ?? "0.0.0.0", () => {
+      this.server.listen(port, host, () => {
         this.server.off("error", reject);
         resolve();
       });
@@ -76,7 +89,8 @@ export class ServiceHttpServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
-    const method = req.method ?? "GET";
+    // HEAD is answered as GET; node leaves the body out.
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
     if (method === "GET" && path === "/health") return send(res, 200, { status: "ok" });
     if (method === "GET" && path === "/ready") return this.ready(res);
     if (method === "GET" && path === "/metrics") {
@@ -115,8 +129,8 @@ export class ServiceHttpServer {
   }
 
   private async setFlag(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, 4096);
-    if (body === undefined) return send(res, 413, { error: "body too large" });
+    const body = await readBody(req, res, 4096);
+    if (body === undefined) return;
     let enabled: unknown;
     try {
       enabled = (JSON.parse(body) as { enabled?: unknown }).enabled;
@@ -141,8 +155,8 @@ export class ServiceHttpServer {
       metrics.httpRejected.inc({ status: String(status) });
       return sendRetry(res, status, httpSource.paused ? 5 : 1, httpSource.paused ? "processing is paused" : "queue full: processing is behind");
     }
-    const body = await readBody(req, this.options.maxBodyBytes ?? 8 << 20);
-    if (body === undefined) return send(res, 413, { error: `body larger than ${this.options.maxBodyBytes ?? 8 << 20} bytes` });
+    const body = await readBody(req, res, this.options.http.maxBodyBytes);
+    if (body === undefined) return;
     const type = req.headers["content-type"] ?? "";
     const format = type.includes("csv") ? "csv" : "auto";
     let items: unknown[];
@@ -182,45 +196,14 @@ export class ServiceHttpServer {
       const latest = await store.latest(key);
       return latest ? send(res, 200, latest) : send(res, 404, { error: `no results for key ${JSON.stringify(key)}` });
     }
-    const from = numberParam(query, "from", -Infinity);
-    const to = numberParam(query, "to", Infinity);
-    const limit = numberParam(query, "limit", 1000);
-    if (from === null || to === null || limit === null || limit < 1) {
-      return send(res, 400, { error: "from and to are event times in milliseconds, limit a positive integer" });
-    }
-    const results = await store.history(key, from, to, Math.min(10_000, Math.floor(limit)));
+    const read = readQuery(query, HISTORY_QUERY);
+    if ("error" in read) return send(res, 400, { error: read.error });
+    const { from = -Infinity, to = Infinity, limit } = read.values as { from?: number; to?: number; limit: number };
+    const results = await store.history(key, from, to, limit);
     send(res, 200, { key, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null, results });
   }
 }
 
-function numberParam(query: URLSearchParams, name: string, fallback: number): number | null {
-  const text = query.get(name);
-  if (text === null || text === "") return fallback;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : null;
-}
-
 function sendRetry(res: ServerResponse, status: number, seconds: number, reason: string): void {
-  send(res, status, { error: reason, retryAfterSeconds: seconds }, { "retry-after": String(seconds) });
-}
-
-/** The body as text, or undefined when it exceeds `limit` bytes (the rest is drained). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+  sendError(res, status, reason, { "retry-after": String(seconds) }, { retryAfterSeconds: seconds });
 }
