@@ -14,7 +14,7 @@ import { spec as runSpec } from "../src/service/cli/run.ts";
 import { pipelineConfigFromArgs } from "../src/service/cli/run-flags.ts";
 import { UsageError } from "../src/service/cli/args.ts";
 import { checkStreamConfig, STREAM_SETTINGS } from "../src/stream/config.ts";
-import { checkSettings, scalarSettings } from "../src/stream/settings.ts";
+import { checkSettings, scalarSettings, textSettings } from "../src/stream/settings.ts";
 import { cli } from "./helpers/cli.ts";
 
 const GOOD = `
@@ -179,6 +179,11 @@ test("layers: the file, then the environment, then the flags", () => {
   assert.equal(config.http.host, "0.0.0.0");
   assert.equal(config.runner.workers, 0, "the environment beats the file");
   assert.equal(config.log.level, "warn");
+  const lists = pipelineConfigFromArgs([], runSpec, {}, { STREAMING_TDA_STREAM_FEATURES: "count, entropy", STREAMING_TDA_STREAM_TRACKING_DIMS: "0,1" })!;
+  assert.deepEqual(lists.stream.features, ["count", "entropy"], "a list from the environment, with commas");
+  assert.deepEqual(lists.stream.tracking!.dims, [0, 1]);
+  const badList = thrown(() => pipelineConfigFromArgs([], runSpec, {}, { STREAMING_TDA_STREAM_TRACKING_DIMS: "1,x" }));
+  assert.match(badList.message, /^STREAMING_TDA_STREAM_TRACKING_DIMS: stream\.tracking\.dims\[1\]: must be an integer ≥ 0, got "x"$/);
   assert.equal(config.store, null);
   const time = pipelineConfigFromArgs(["--window", "10s", "--slide", "1s"], runSpec, {}, {})!;
   assert.deepEqual(time.stream.scales, [{ durationMs: 10_000, slideMs: 1000 }]);
@@ -249,7 +254,7 @@ test("config/pipeline.example.yaml validates, and shows every setting of the sch
   const path = new URL("../config/pipeline.example.yaml", import.meta.url).pathname;
   assert.doesNotThrow(() => resolvePipelineConfig({ file: path }));
   const text = readFileSync(path, "utf8");
-  for (const [setting] of scalarSettings(PIPELINE_SETTINGS)) {
+  for (const [setting] of textSettings(PIPELINE_SETTINGS)) {
     const name = setting.split(".").pop()!;
     assert.match(text, new RegExp(`\\b${name}:`), `${setting} is shown`);
   }

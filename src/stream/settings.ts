@@ -100,6 +100,9 @@ export type Setting =
 
 export type ScalarSetting = IntegerSetting | NumberSetting | BooleanSetting | StringSetting | EnumSetting;
 
+/** A setting that can be written as text (a flag, an environment variable): a scalar, or a list of scalars written `a,b,c`. */
+export type TextSetting = ScalarSetting | (ListSetting & { item: ScalarSetting });
+
 /** Checks `value` against `setting` at `path`; returns it with defaults filled, and every problem. */
 export function checkSettings(setting: Setting, value: unknown, path = ""): { value: unknown; problems: SettingProblem[] } {
   const problems = new Problems();
@@ -290,7 +293,14 @@ export function describeValue(value: unknown): string {
  * numbers and booleans are converted when they read as such; anything else stays text, so
  * that the check names the rule it breaks (`must be an integer ≥ 1, got "x"`).
  */
-export function settingFromText(setting: ScalarSetting, text: string): unknown {
+export function settingFromText(setting: TextSetting, text: string): unknown {
+  if (setting.type === "list") {
+    return text
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item !== "")
+      .map((item) => settingFromText(setting.item, item));
+  }
   const trimmed = text.trim();
   if (setting.type === "integer" || setting.type === "number") {
     return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : text;
@@ -305,18 +315,29 @@ export function settingFromText(setting: ScalarSetting, text: string): unknown {
 
 /** Every scalar setting under `setting` with its dotted path (variants' fields once each). */
 export function scalarSettings(setting: Setting, path = ""): Array<[string, ScalarSetting]> {
-  const out: Array<[string, ScalarSetting]> = [];
+  return textSettings(setting, path).filter((entry): entry is [string, ScalarSetting] => entry[1].type !== "list");
+}
+
+/** Every setting under `setting` that can be written as text: scalars and lists of scalars. */
+export function textSettings(setting: Setting, path = ""): Array<[string, TextSetting]> {
+  const out: Array<[string, TextSetting]> = [];
   const fields = (record: Readonly<Record<string, Setting>>) => {
     for (const [name, field] of Object.entries(record)) {
-      for (const entry of scalarSettings(field, join(path, name))) if (!out.some(([p]) => p === entry[0])) out.push(entry);
+      for (const entry of textSettings(field, join(path, name))) if (!out.some(([p]) => p === entry[0])) out.push(entry);
     }
   };
   if (setting.type === "section") fields(setting.fields);
   else if (setting.type === "variant") {
     out.push([join(path, setting.tag), { type: "enum", values: Object.keys(setting.variants), default: setting.default, help: setting.help }]);
     for (const variant of Object.values(setting.variants)) fields(variant);
-  } else if (setting.type !== "list" && setting.type !== "shapes") out.push([path, setting]);
+  } else if (setting.type === "list") {
+    if (isScalar(setting.item)) out.push([path, setting as TextSetting]);
+  } else if (setting.type !== "shapes") out.push([path, setting]);
   return out;
+}
+
+function isScalar(setting: Setting): setting is ScalarSetting {
+  return setting.type !== "list" && setting.type !== "section" && setting.type !== "variant" && setting.type !== "shapes";
 }
 
 /** The scalar setting at a dotted path (a variant's tag or any variant's field), or undefined. */

@@ -119,7 +119,7 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
 
 export const PIPELINE_NOTES = [
   "Settings come from the schema's defaults, then the config file, then the environment, then these flags; each flag names the setting it sets in brackets. Every setting, with its default, is in config/pipeline.example.yaml.",
-  "Environment: every setting can be set as STREAMING_TDA_ and its path in upper snake case (STREAMING_TDA_HTTP_PORT=9090, STREAMING_TDA_STREAM_MAX_DIM=2); LOG_LEVEL (debug, info, warn, error) sets log.level.",
+  "Environment: every setting can be set as STREAMING_TDA_ and its path in upper snake case (STREAMING_TDA_HTTP_PORT=9090, STREAMING_TDA_STREAM_MAX_DIM=2; a list with commas, STREAMING_TDA_STREAM_TRACKING_DIMS=0,1); LOG_LEVEL (debug, info, warn, error) sets log.level.",
   "Logs are JSON lines on stderr.",
 ];
 

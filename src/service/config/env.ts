@@ -1,14 +1,15 @@
 /**
  * Settings from the environment: each scalar setting is `STREAMING_TDA_` and its path in
  * upper snake case (`http.port` → STREAMING_TDA_HTTP_PORT), unless it names its own variable
- * (`log.level` → LOG_LEVEL). Values are read as the setting's type and checked by its rules.
+ * (`log.level` → LOG_LEVEL). Values are read as the setting's type and checked by its rules;
+ * a list is written with commas (`STREAMING_TDA_STREAM_TRACKING_DIMS=0,1`).
  */
-import { scalarSettings, settingFromText, type ScalarSetting } from "../../stream/settings.ts";
+import { settingFromText, textSettings, type TextSetting } from "../../stream/settings.ts";
 import { PIPELINE_SETTINGS } from "./schema.ts";
 
 export const ENV_PREFIX = "STREAMING_TDA_";
 
-export function envName(path: string, setting: ScalarSetting): string {
+export function envName(path: string, setting: TextSetting): string {
   return setting.env ?? ENV_PREFIX + path.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/\./g, "_").toUpperCase();
 }
 
@@ -22,7 +23,7 @@ export interface Assignment {
 /** The settings the environment sets. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Assignment[] {
   const out: Assignment[] = [];
-  for (const [path, setting] of scalarSettings(PIPELINE_SETTINGS)) {
+  for (const [path, setting] of textSettings(PIPELINE_SETTINGS)) {
     const name = envName(path, setting);
     const text = env[name];
     if (text === undefined || text === "") continue;
@@ -33,5 +34,5 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Assignment[] {
 
 /** Every variable and the setting it sets, for the docs and `--help`. */
 export function envVariables(): Array<{ name: string; path: string; help: string }> {
-  return scalarSettings(PIPELINE_SETTINGS).map(([path, setting]) => ({ name: envName(path, setting), path, help: setting.help }));
+  return textSettings(PIPELINE_SETTINGS).map(([path, setting]) => ({ name: envName(path, setting), path, help: setting.help }));
 }
