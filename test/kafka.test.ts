@@ -21,7 +21,7 @@ import type { DeadLetter } from "../src/stream/types.ts";
 import { createLogger } from "../src/service/runtime/logger.ts";
 import { PipelineMetrics } from "../src/service/runtime/metrics.ts";
 import { PartitionedRunner } from "../src/service/runtime/partitioned-runner.ts";
-import { createTopic, produce, readTopic, readUntil, testKafkaSettings } from "./helpers/kafka.ts";
+import { createTopic, produce, readTopic, resultsOnTopic, testKafkaSettings } from "./helpers/kafka.ts";
 import { circleEvents, embeddedResults, POISON, SCALE_OUT_STREAM, waitFor, windowsById } from "./helpers/scale-out.ts";
 import { localS3Credentials, useServers } from "./helpers/servers.ts";
 
@@ -121,21 +121,6 @@ test("end to end: Kafka in, results on the results topic, in Redis and in S3 equ
   assert.match(text, /streaming_tda_s3_operations_total\{operation="put"\} [1-9]/);
 });
 
-/** Window results on the results topic, by id, once every expected id is there. */
-async function resultsOnTopic(settings: KafkaSettings, expected: Map<string, string>, timeoutMs: number): Promise<Map<string, string>> {
-  const seen = new Set<string>();
-  const messages = await readUntil(
-    brokers,
-    settings.resultsTopic!,
-    (ms) => {
-      for (let i = seen.size === 0 ? 0 : ms.length - 1; i < ms.length; i++) seen.add(JSON.parse(ms[i].value.toString()).id);
-      return [...expected.keys()].every((id) => seen.has(id));
-    },
-    timeoutMs,
-  );
-  return windowsById(messages.map((m) => JSON.parse(m.value.toString()) as OutputRecord));
-}
-
 for (const server of ["kafka", "redis"] as const) {
   test(`a ${server === "kafka" ? "broker" : "Redis"} restart mid-stream: nothing lost, repeats only with the same ids`, { timeout: 240_000 }, async () => {
     const settings = testKafkaSettings(brokers);
@@ -151,7 +136,7 @@ for (const server of ["kafka", "redis"] as const) {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await stack[server]!.start();
     await produce(brokers, settings.topic, events.slice(half));
-    const got = await resultsOnTopic(settings, expected, 180_000);
+    const got = await resultsOnTopic(brokers, settings, expected, 180_000);
     assert.deepEqual([...got].sort(), [...expected].sort());
     await waitFor("every key's latest result in Redis", async () => {
       for (let k = 0; k < 8; k++) {

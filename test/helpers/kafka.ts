@@ -1,5 +1,7 @@
 import { Admin, Consumer, Producer, type Message } from "@platformatic/kafka";
 import { DEFAULT_KAFKA, type KafkaSettings } from "../../src/adapters/kafka/settings.ts";
+import type { OutputRecord } from "../../src/adapters/types.ts";
+import { windowsById } from "./scale-out.ts";
 
 let topicSerial = 0;
 
@@ -80,4 +82,19 @@ export async function readUntil(
     await consumer.close(true);
   }
   return out;
+}
+
+/** Window results on the results topic, by id, once every expected id is there. */
+export async function resultsOnTopic(brokers: string, settings: KafkaSettings, expected: Map<string, string>, timeoutMs: number): Promise<Map<string, string>> {
+  const seen = new Set<string>();
+  const messages = await readUntil(
+    brokers,
+    settings.resultsTopic!,
+    (ms) => {
+      for (let i = seen.size === 0 ? 0 : ms.length - 1; i < ms.length; i++) seen.add(JSON.parse(ms[i].value.toString()).id);
+      return [...expected.keys()].every((id) => seen.has(id));
+    },
+    timeoutMs,
+  );
+  return windowsById(messages.map((m) => JSON.parse(m.value.toString()) as OutputRecord));
 }

@@ -49,7 +49,7 @@ export class PartitionedRunner {
   readonly done: Promise<void> = new Promise((resolve) => (this.stopped = resolve));
   /** Runners started so far (the first, and one per rebalance or recovery). */
   generations = 0;
-  /** Largest lag measured on any partition. */
+  /** Largest total lag measured over this instance's partitions. */
   maxLag = 0;
 
   constructor(options: PartitionedRunnerOptions) {
@@ -172,14 +172,16 @@ export class PartitionedRunner {
     const ends = await input.endOffsets();
     const acked = offsetsOf(runner.acknowledgedPosition);
     metrics.kafkaLag.reset();
+    let total = 0;
     for (const p of this.currentPartitions) {
       const end = ends.get(p);
       const at = acked.get(p);
       if (end === undefined || at === undefined) continue;
       const lag = Math.max(0, end - at);
-      if (lag > this.maxLag) this.maxLag = lag;
+      total += lag;
       metrics.kafkaLag.set({ topic: input.name, partition: String(p) }, lag);
     }
+    if (total > this.maxLag) this.maxLag = total;
   }
 
   /** Stops the current runner (checkpointing its partitions) and leaves the group. */
