@@ -63,10 +63,11 @@ LOG
 
 cp=("$jars/*")
 if [ ! -f "$dir/data/meta.properties" ]; then
-  # A cluster id is 16 random bytes in URL-safe base64 (what StorageTool random-uuid prints).
+  # A cluster id is 16 random bytes in URL-safe base64 (what StorageTool random-uuid prints);
+  # it may start with '-', hence --cluster-id=….
   cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
   java -XX:TieredStopAtLevel=1 -cp "${cp[0]}" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool \
-    format -t "$cluster" -c "$dir/server.properties" >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting $dir failed"; }
+    format --cluster-id="$cluster" --config="$dir/server.properties" >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting $dir failed"; }
 fi
 
 setsid java -Xms256m -Xmx512m ${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto} -Dlog4j2.configurationFile="$dir/log4j2.properties" \
