@@ -24,8 +24,6 @@ import { fork, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Admin, Consumer } from "@platformatic/kafka";
-import { DEFAULT_KAFKA } from "../src/adapters/kafka/settings.ts";
-import type { ScaleOutOptions } from "../src/service/pipeline.ts";
 import type { InstanceReport } from "../testkit/scale-out-instance.ts";
 import { startLocalStack } from "../scripts/stack/servers.ts";
 import { round } from "./lib/figures.ts";
@@ -64,19 +62,17 @@ async function scenario(brokers: string, redisUrl: string, instances: number, ta
   const admin = new Admin({ clientId: "bench-admin", bootstrapBrokers: [brokers] });
   await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
   await admin.close();
-  const options: ScaleOutOptions = {
-    kafka: {
-      ...DEFAULT_KAFKA,
-      brokers: [brokers],
-      topic,
-      groupId: `bench-${tag}`,
-      resultsTopic: `bench-results-${tag}`,
-      featuresTopic: `bench-features-${tag}`,
-      deadLetterTopic: `bench-dead-letters-${tag}`,
-    },
-    redis: { url: redisUrl, prefix: `bench-${tag}` },
+  // The config a user would write (the runbook's Kafka defaults), with the bench's names.
+  const resultsTopic = `bench-results-${tag}`;
+  const options = {
+    source: { type: "kafka", topic },
+    sink: { type: "kafka" },
+    store: { path: redisUrl, checkpointIntervalMs: 5000 },
+    kafka: { brokers: [brokers], groupId: `bench-${tag}`, resultsTopic, featuresTopic: `bench-features-${tag}`, deadLetterTopic: `bench-dead-letters-${tag}` },
+    redis: { prefix: `bench-${tag}` },
+    http: { enabled: false },
+    runner: { workers: instances === 1 ? 2 : 1, maxInFlight: 2048, batchSize: 256 },
     stream: { scales: [{ size: 128, slide: 8 }], maxDim: 1 },
-    runner: { workers: instances === 1 ? 2 : 1, maxInFlight: 2048, batchSize: 256, checkpointIntervalMs: 5000 },
   };
   const reports: Array<InstanceReport | undefined> = [];
   const children = Array.from({ length: instances }, (_, i) => {
@@ -116,7 +112,7 @@ async function scenario(brokers: string, redisUrl: string, instances: number, ta
   const rate = Math.max(100, Math.round(eventsPerSecond * PACE));
   const latencies: number[] = [];
   const reader = new Consumer({ clientId: "bench-results", groupId: `bench-reader-${tag}`, bootstrapBrokers: [brokers], autocommit: false, maxWaitTime: 100, minBytes: 1 });
-  const stream = await reader.consume({ topics: [options.kafka.resultsTopic!], mode: "latest" });
+  const stream = await reader.consume({ topics: [resultsTopic], mode: "latest" });
   let measuring = false;
   stream.on("data", (m) => {
     if (!measuring) return;

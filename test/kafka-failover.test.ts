@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
 import { after, test } from "node:test";
-import type { ScaleOutOptions } from "../src/service/pipeline.ts";
 import type { InstanceReport } from "../testkit/scale-out-instance.ts";
 import { createTopic, produce, readTopic, resultsOnTopic, testKafkaSettings } from "./helpers/kafka.ts";
 import { circleEvents, embeddedResults, SCALE_OUT_STREAM, waitFor, windowsById } from "./helpers/scale-out.ts";
@@ -23,7 +22,7 @@ interface Instance {
   ready: Promise<void>;
 }
 
-function spawnInstance(options: ScaleOutOptions): Instance {
+function spawnInstance(options: Record<string, unknown>): Instance {
   const child = fork(instanceScript, [JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -44,12 +43,23 @@ test("two instances, one killed with SIGKILL mid-stream: the survivor takes over
   await createTopic(brokers, kafka.topic, 6);
   const events = circleEvents(12, 200, 3);
   const expected = windowsById(await embeddedResults(events));
-  const options: ScaleOutOptions = {
-    kafka,
-    redis: { url: stack.redis!.address, prefix: `failover-${process.pid}` },
+  // The config a user would write: Kafka in and out, state in Redis.
+  const options = {
+    source: { type: "kafka", topic: kafka.topic },
+    sink: { type: "kafka" },
+    store: { path: stack.redis!.address, checkpointIntervalMs: 300 },
+    kafka: {
+      brokers: kafka.brokers,
+      groupId: kafka.groupId,
+      resultsTopic: kafka.resultsTopic,
+      featuresTopic: kafka.featuresTopic,
+      deadLetterTopic: kafka.deadLetterTopic,
+      fetchMinBytes: 1,
+    },
+    redis: { prefix: `failover-${process.pid}` },
+    http: { enabled: false },
+    runner: { workers: 0, maxInFlight: 2000, batchSize: 100 },
     stream: SCALE_OUT_STREAM,
-    runner: { workers: 0, maxInFlight: 2000, batchSize: 100, checkpointIntervalMs: 300 },
-    restartDelayMs: 500,
   };
   const cut1 = Math.floor(events.length * 0.4);
   const cut2 = Math.floor(events.length * 0.7);

@@ -139,7 +139,7 @@ test("every stream.* problem is listed, as structured values from the stream lay
 test("a wrong source type, a missing path and a setting of another variant are reported by path", () => {
   const err = problemsOf("source:\n  type: ftp\nsink:\n  type: file\nstore: none\n");
   assert.deepEqual(err.problems.map((p) => p.path).sort(), ["sink.path", "source.type"]);
-  assert.match(err.message, /p\.yaml:2: source\.type: must be one of file, stdin, http, demo, got "ftp"/);
+  assert.match(err.message, /p\.yaml:2: source\.type: must be one of file, stdin, http, demo, kafka, got "ftp"/);
   assert.match(err.message, /p\.yaml:4: sink\.path: is required/);
   const other = problemsOf("source:\n  type: stdin\n  follow: true\n");
   assert.match(other.message, /p\.yaml:3: source\.follow: applies to type file, not stdin/);

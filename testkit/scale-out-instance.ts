@@ -1,12 +1,15 @@
 /**
- * One instance of the scale-out pipeline in a process of its own, for the failover test and
- * bench:kafka (an instance must be killable with SIGKILL). Options come as JSON in argv[2]
- * (ScaleOutOptions); the instance reports to its parent over IPC: {ready} once started,
+ * One instance of the pipeline on Kafka in a process of its own, for the failover test and
+ * bench:kafka (an instance must be killable with SIGKILL). Its config comes as JSON in
+ * argv[2] (the YAML config's shape, source.type kafka), started by the composition root as
+ * `streaming-tda run` would; it reports to its parent over IPC: {ready} once started,
  * then every 250 ms its partitions, the current and peak lag over them, and its counts.
  * SIGTERM stops it cleanly.
  */
+import { checkConfig } from "../src/service/config/config.ts";
+import { startPipeline } from "../src/service/pipeline.ts";
 import { createLogger } from "../src/service/runtime/logger.ts";
-import { startScaleOutPipeline, type ScaleOutOptions } from "../src/service/pipeline.ts";
+import type { PartitionedRunner } from "../src/service/runtime/partitioned-runner.ts";
 
 export interface InstanceReport {
   partitions: number[];
@@ -17,20 +20,22 @@ export interface InstanceReport {
   generations: number;
 }
 
-const options = JSON.parse(process.argv[2]) as ScaleOutOptions;
+const { config, problems } = checkConfig(JSON.parse(process.argv[2]));
+if (!config) throw new Error(`instance config: ${JSON.stringify(problems)}`);
 const logger = createLogger({ level: (process.env.INSTANCE_LOG as "info" | undefined) ?? "warn" });
-const pipeline = await startScaleOutPipeline(options, { logger });
+const pipeline = await startPipeline(config, { logger });
+const runner = pipeline.runner as PartitionedRunner;
 process.send?.({ ready: true });
 const timer = setInterval(async () => {
   const lag = await pipeline.metrics.kafkaLag.get();
-  const counts = pipeline.runner.counts();
+  const counts = runner.counts();
   const report: InstanceReport = {
-    partitions: pipeline.runner.partitions(),
-    lag: lag.values.reduce((sum, v) => sum + v.value, 0),
-    maxLag: pipeline.runner.maxLag,
+    partitions: runner.partitions(),
+    lag: lag.values.reduce((sum: number, v: { value: number }) => sum + v.value, 0),
+    maxLag: runner.maxLag,
     windows: counts.windows,
     processed: counts.processed,
-    generations: pipeline.runner.generations,
+    generations: runner.generations,
   };
   process.send?.({ report });
 }, 250);

@@ -1,8 +1,8 @@
 import { FileSink } from "../adapters/sinks/file-sink.ts";
 import { StdoutSink } from "../adapters/sinks/stdout-sink.ts";
-import type { KafkaSettings } from "../adapters/kafka/settings.ts";
-import type { RedisStoreOptions } from "../adapters/redis/redis-store.ts";
-import type { S3ArchiveOptions } from "../adapters/s3/s3-archive.ts";
+import type { RawBytesKeeper } from "../adapters/kafka/raw-bytes.ts";
+import { DEFAULT_KAFKA, type KafkaSettings } from "../adapters/kafka/settings.ts";
+import type { OperationRecorder } from "../adapters/operation-recorder.ts";
 import { ArchiveSink, NullSink, StoreSink } from "../adapters/sinks/store-sink.ts";
 import { DemoSource } from "../adapters/demo/demo-source.ts";
 import { FileSource } from "../adapters/sources/file-source.ts";
@@ -10,8 +10,7 @@ import { HttpSource } from "../adapters/sources/http-source.ts";
 import { StdinSource } from "../adapters/sources/stdin-source.ts";
 import { MemoryStateStore } from "../adapters/store/memory-store.ts";
 import { SqliteStateStore } from "../adapters/store/sqlite-store.ts";
-import type { PartitionedInput, ResultArchive, Sink, Source, StateStore } from "../adapters/types.ts";
-import type { StreamConfig } from "../stream/types.ts";
+import type { ResultArchive, Sink, Source, StateStore } from "../adapters/types.ts";
 import type { PipelineConfig } from "./config/config.ts";
 import { ServiceHttpServer } from "./http/server.ts";
 import type { Logger } from "./runtime/logger.ts";
@@ -25,7 +24,8 @@ import { PipelineRunner } from "./runtime/runner.ts";
  */
 
 export interface RunningPipeline {
-  runner: PipelineRunner;
+  /** A PartitionedRunner on a Kafka source (one PipelineRunner per assignment). */
+  runner: PipelineRunner | PartitionedRunner;
   metrics: PipelineMetrics;
   store: StateStore;
   /** The HTTP port actually bound (useful with port 0), or undefined without HTTP. */
@@ -45,21 +45,51 @@ export function createSource(config: PipelineConfig, batchSize: number): Source 
       return new StdinSource({ format: s.format, batchSize });
     case "http":
       return new HttpSource({ capacity: config.http.queueCapacity, batchSize });
+    case "kafka":
+      throw new Error("a Kafka source is opened per assignment by startPipeline, not here");
     case "demo":
       return new DemoSource({ keys: s.keys, rate: s.rate, seed: s.seed, limit: s.limit ?? undefined, batchSize });
   }
 }
 
 /** The store the config names: a SQLite file, or (store: none) this process's memory. */
-export function createStore(config: PipelineConfig): StateStore {
+/** The store the config names: a SQLite file, Redis (store.path redis://…), or (store: none) this process's memory. */
+export async function createStore(config: PipelineConfig, recorder?: OperationRecorder): Promise<StateStore> {
   if (config.store === null) return new MemoryStateStore();
+  if (/^rediss?:\/\//.test(config.store.path)) {
+    const { RedisStateStore } = await import("../adapters/redis/redis-store.ts");
+    const url = new URL(config.store.path);
+    if (config.redis.password !== undefined) url.password = encodeURIComponent(config.redis.password);
+    const { prefix, maxResultsPerKey, resultTtlHours } = config.redis;
+    return new RedisStateStore({ url: url.toString(), prefix, maxResultsPerKey, resultTtlSeconds: Math.round(resultTtlHours * 3600), recorder });
+  }
   return new SqliteStateStore(config.store.path, { retentionMs: config.store.retentionHours * 3600_000 });
 }
 
-function createSink(config: PipelineConfig): Sink {
+/** The S3 archive the config names, if any. */
+async function createArchive(config: PipelineConfig, recorder: OperationRecorder): Promise<ResultArchive | undefined> {
+  const a = config.archive;
+  if (a === null) return undefined;
+  const { S3ResultArchive } = await import("../adapters/s3/s3-archive.ts");
+  const credentials = a.accessKeyId !== undefined && a.secretAccessKey !== undefined ? { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey } : undefined;
+  const archive = new S3ResultArchive({ ...a, credentials, recorder });
+  await archive.start();
+  return archive;
+}
+
+/** The Kafka clients' settings, for a topic (the source's, or none for a sink alone). */
+export function kafkaSettings(config: PipelineConfig, topic: string): KafkaSettings {
+  return { ...DEFAULT_KAFKA, ...config.kafka, topic };
+}
+
+async function createSink(config: PipelineConfig, rawBytes?: RawBytesKeeper): Promise<Sink> {
   const s = config.sink;
   if (s.type === "file") return new FileSink(s.path);
   if (s.type === "stdout") return new StdoutSink();
+  if (s.type === "kafka") {
+    const { KafkaSink } = await import("../adapters/kafka/kafka-sink.ts");
+    return new KafkaSink(kafkaSettings(config, config.source.type === "kafka" ? config.source.topic : ""), { rawBytes });
+  }
   return new NullSink();
 }
 
@@ -74,10 +104,13 @@ export async function startPipeline(
 ): Promise<RunningPipeline> {
   const { logger } = options;
   const metrics = options.metrics ?? new PipelineMetrics();
+  if (config.source.type === "kafka") return startPartitioned(config, config.source.topic, { ...options, metrics });
   const source = options.source ?? createSource(config, config.runner.batchSize);
-  const store = options.store ?? createStore(config);
+  const store = options.store ?? (await createStore(config, metrics));
   const ownsStore = options.store === undefined;
-  const sinks = [...(options.sinks ?? [createSink(config)]), new StoreSink(store)];
+  const archive = await createArchive(config, metrics);
+  const sinks = [...(options.sinks ?? [await createSink(config)]), new StoreSink(store)];
+  if (archive) sinks.push(new ArchiveSink(archive));
   const runner = new PipelineRunner({
     stream: config.stream,
     source,
@@ -105,6 +138,7 @@ export async function startPipeline(
         source,
         httpSource: source instanceof HttpSource ? source : undefined,
         store,
+        archive,
         metrics,
         logger,
       });
@@ -137,91 +171,77 @@ export async function startPipeline(
   };
 }
 
-/** What a pipeline on Kafka, Redis and (optionally) S3 is made of. */
-export interface ScaleOutOptions {
-  kafka: KafkaSettings;
-  redis: RedisStoreOptions;
-  /** Without it, results stay in Redis only (bounded per key). */
-  archive?: S3ArchiveOptions;
-  stream: StreamConfig;
-  runner: { workers: number; maxInFlight: number; batchSize: number; checkpointIntervalMs: number };
-  /** Wait before a new runner after a failed one (the broker or Redis away). */
-  restartDelayMs?: number;
-}
-
-export interface RunningScaleOut {
-  runner: PartitionedRunner;
-  metrics: PipelineMetrics;
-  store: StateStore;
-  archive?: ResultArchive;
-  /** The broker connection, for readiness. */
-  input: PartitionedInput;
-  done: Promise<void>;
-  /** Stops the runner (checkpointing its partitions), leaves the group, closes everything. */
-  stop(): Promise<void>;
-}
-
 /**
- * The pipeline on Kafka (source and sinks), Redis (state, latest results) and S3 (archive):
- * one instance of a consumer group. The client libraries load only here, on demand.
+ * The pipeline on a Kafka topic: one instance of the consumer group, its state in the store
+ * (Redis, for several instances), outputs to the sinks (sink.type kafka: the results,
+ * features and dead-letter topics) and the archive. The client libraries load only here.
  */
-export async function startScaleOutPipeline(options: ScaleOutOptions, context: { logger: Logger; metrics?: PipelineMetrics }): Promise<RunningScaleOut> {
-  const { logger } = context;
-  const metrics = context.metrics ?? new PipelineMetrics();
-  const [{ KafkaInput }, { KafkaSink }, { RawBytesKeeper }, { RedisStateStore }, { S3ResultArchive }, { PartitionedRunner }] = await Promise.all([
+async function startPartitioned(
+  config: PipelineConfig,
+  topic: string,
+  options: { logger: Logger; metrics: PipelineMetrics; sinks?: Sink[]; store?: StateStore },
+): Promise<RunningPipeline> {
+  const { logger, metrics } = options;
+  const [{ KafkaInput }, { RawBytesKeeper }, { PartitionedRunner }] = await Promise.all([
     import("../adapters/kafka/kafka-input.ts"),
-    import("../adapters/kafka/kafka-sink.ts"),
     import("../adapters/kafka/raw-bytes.ts"),
-    import("../adapters/redis/redis-store.ts"),
-    import("../adapters/s3/s3-archive.ts"),
     import("./runtime/partitioned-runner.ts"),
   ]);
   const rawBytes = new RawBytesKeeper();
-  const store = new RedisStateStore({ ...options.redis, recorder: metrics });
-  const archive = options.archive ? new S3ResultArchive({ ...options.archive, recorder: metrics }) : undefined;
-  const input = new KafkaInput(options.kafka, {
-    batchSize: options.runner.batchSize,
+  const store = options.store ?? (await createStore(config, metrics));
+  const ownsStore = options.store === undefined;
+  const archive = await createArchive(config, metrics).catch(async (err) => {
+    if (ownsStore) await store.close();
+    throw err;
+  });
+  const sinks = [...(options.sinks ?? [await createSink(config, rawBytes)]), new StoreSink(store)];
+  if (archive) sinks.push(new ArchiveSink(archive));
+  const input = new KafkaInput(kafkaSettings(config, topic), {
+    batchSize: config.runner.batchSize,
     rawBytes,
     onStreamError: (err) => logger.warn("kafka stream failed; reopening at the next offsets", { err: err.message }),
   });
-  const sinks: Sink[] = [new KafkaSink(options.kafka, { rawBytes }), new StoreSink(store)];
-  if (archive) sinks.push(new ArchiveSink(archive));
   const runner = new PartitionedRunner({
     input,
     store,
     sinks,
-    stream: options.stream,
-    workers: options.runner.workers,
-    maxInFlight: options.runner.maxInFlight,
-    checkpointIntervalMs: options.runner.checkpointIntervalMs,
+    stream: config.stream,
+    workers: config.runner.workers,
+    maxInFlight: config.runner.maxInFlight,
+    checkpointIntervalMs: config.store?.checkpointIntervalMs ?? 5000,
     metrics,
     logger,
-    restartDelayMs: options.restartDelayMs,
   });
+  let server: ServiceHttpServer | undefined;
+  let port: number | undefined;
   const closeAll = async () => {
+    await server?.close();
     await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
-    await store.close();
+    if (ownsStore) await store.close();
   };
   try {
-    if (archive) await archive.start();
     await runner.start();
+    if (config.http.enabled) {
+      server = new ServiceHttpServer({ http: config.http, runner, source: input, store, archive, metrics, logger });
+      port = await server.listen();
+      logger.info("http listening", { port, host: config.http.host });
+    }
   } catch (err) {
     await runner.stop().catch(() => undefined);
-    await closeAll();
+    await closeAll().catch(() => undefined);
     throw err;
   }
-  logger.info("pipeline started", { source: `kafka:${options.kafka.topic}`, group: options.kafka.groupId, store: "redis", archive: archive ? "s3" : null });
+  logger.info("pipeline started", { source: `kafka:${topic}`, group: config.kafka.groupId, sinks: sinks.map((s) => s.kind), store: store.kind, archive: archive?.kind ?? null });
   const done = runner.done.then(closeAll);
   return {
     runner,
     metrics,
     store,
-    archive,
-    input,
+    port,
     done,
     async stop() {
       await runner.stop();
-      await done;
+      await done.catch(() => undefined);
     },
   };
 }

@@ -39,7 +39,7 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
   {
     name: "source",
     value: "SRC",
-    help: "file:PATH, stdin, http or demo [source.type and .path, default stdin]",
+    help: "file:PATH, stdin, http, demo or kafka:TOPIC [source.type and .path or .topic, default stdin]",
     apply: (text, draft) => {
       const [type, ...rest] = String(text).split(":");
       const path = rest.join(":");
@@ -47,12 +47,16 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
         if (!path) throw new UsageError("--source file:PATH needs a path, like --source file:events.jsonl");
         return [["source.type", "file"], ["source.path", path]];
       }
+      if (type === "kafka") {
+        if (!path) throw new UsageError("--source kafka:TOPIC needs a topic, like --source kafka:events");
+        return [["source.type", "kafka"], ["source.topic", path]];
+      }
       if (type === "stdin" || type === "http" || type === "demo") {
         if (path) throw new UsageError(`--source ${type} takes no path`);
         // A config's demo settings (rate, keys) stay.
         return draftValue(draft, "source.type") === type ? [] : [["source.type", type]];
       }
-      throw new UsageError(`--source ${String(text)}: expected file:PATH, stdin, http or demo`);
+      throw new UsageError(`--source ${String(text)}: expected file:PATH, stdin, http, demo or kafka:TOPIC`);
     },
   },
   direct("follow", undefined, "source.follow"),
@@ -60,13 +64,13 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
   {
     name: "sink",
     value: "SINK",
-    help: "stdout, file:PATH or none [sink.type and .path, default stdout]",
+    help: "stdout, file:PATH, kafka (the kafka.*Topic topics) or none [sink.type and .path, default stdout]",
     apply: (text) => {
       const [type, ...rest] = String(text).split(":");
       const path = rest.join(":");
       if (type === "file" && path) return [["sink.type", "file"], ["sink.path", path]];
-      if ((type === "stdout" || type === "none") && !path) return [["sink.type", type]];
-      throw new UsageError(`--sink ${String(text)}: expected stdout, file:PATH or none`);
+      if ((type === "stdout" || type === "kafka" || type === "none") && !path) return [["sink.type", type]];
+      throw new UsageError(`--sink ${String(text)}: expected stdout, file:PATH, kafka or none`);
     },
   },
   {
@@ -96,7 +100,7 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
   {
     name: "store",
     value: "PATH|none",
-    help: "embedded store for checkpoints and result history [store.path, default none]",
+    help: "store for checkpoints and result history: a SQLite file, redis://HOST:PORT, or none [store.path, default none]",
     apply: (text) => (text === "none" ? [["store", "none"]] : [["store.path", text]]),
   },
   {

@@ -13,9 +13,52 @@ export type SourceConfig =
   | { type: "file"; path: string; format?: "json" | "csv"; follow: boolean }
   | { type: "stdin"; format: "json" | "csv" | "auto" }
   | { type: "http" }
-  | { type: "demo"; keys: number; rate: number; seed: number; limit?: number };
+  | { type: "demo"; keys: number; rate: number; seed: number; limit?: number }
+  | { type: "kafka"; topic: string };
 
-export type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | { type: "none" };
+export type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | { type: "kafka" } | { type: "none" };
+
+/** The Kafka clients' settings (source.type kafka, sink.type kafka); see docs/scale-out.md. */
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  groupProtocol: "consumer" | "classic";
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPollIntervalMs: number;
+  fetchMinBytes: number;
+  fetchMaxWaitMs: number;
+  maxPartitionFetchBytes: number;
+  resultsTopic: string;
+  featuresTopic: string;
+  deadLetterTopic: string;
+  compression: "lz4" | "snappy" | "gzip" | "zstd" | "none";
+  batchBytes: number;
+  idempotent: boolean;
+}
+
+/** Settings of the Redis store (store.path redis://…). */
+export interface RedisConfig {
+  prefix: string;
+  maxResultsPerKey: number;
+  resultTtlHours: number;
+  password?: string;
+}
+
+/** The S3 archive of window results. */
+export interface ArchiveConfig {
+  url: string;
+  endpoint?: string;
+  region: string;
+  retentionDays: number;
+  flushIntervalMs: number;
+  batchRecords: number;
+  maxQueuedRecords: number;
+  createBucket: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -41,6 +84,10 @@ export interface PipelineConfig {
   store: { path: string; checkpointIntervalMs: number; retentionHours: number } | null;
   http: HttpConfig;
   runner: { workers: number; maxInFlight: number; batchSize: number };
+  kafka: KafkaConfig;
+  redis: RedisConfig;
+  /** null: no archive. */
+  archive: ArchiveConfig | null;
   log: { level: LogLevel };
   stream: StreamConfig;
 }
@@ -70,6 +117,9 @@ export const PIPELINE_SETTINGS: SectionSetting = {
           seed: { type: "integer", min: 0, max: 2 ** 31, default: 1, help: "the generator's seed" },
           limit: { type: "integer", min: 0, help: "stop after this many events (default: never)" },
         },
+        kafka: {
+          topic: { type: "string", required: true, help: "the topic events are read from, keyed by event key (brokers and group: kafka.*)" },
+        },
       },
     },
     sink: {
@@ -80,6 +130,7 @@ export const PIPELINE_SETTINGS: SectionSetting = {
       variants: {
         stdout: {},
         file: { path: { type: "string", required: true, help: "JSON lines, appended" } },
+        kafka: {},
         none: {},
       },
     },
@@ -88,7 +139,7 @@ export const PIPELINE_SETTINGS: SectionSetting = {
       optional: true,
       help: "the embedded store: checkpoints and result history (absent or none: neither)",
       fields: {
-        path: { type: "string", default: ".data/streaming-tda.db", help: "the SQLite file" },
+        path: { type: "string", default: ".data/streaming-tda.db", help: "the SQLite file, or redis://host:port[/db] for Redis (settings: redis.*)" },
         checkpointIntervalMs: { type: "integer", min: 10, max: 3_600_000, default: 5000, help: "milliseconds between checkpoints" },
         retentionHours: { type: "number", min: 0, default: 24, help: "results older than this are pruned from the history" },
       },
@@ -128,6 +179,55 @@ export const PIPELINE_SETTINGS: SectionSetting = {
         workers: { type: "integer", min: 0, max: 64, default: 2, help: "worker threads across keys (0: compute on the main thread)" },
         maxInFlight: { type: "integer", min: 1, max: 10_000_000, default: 4096, help: "events in workers or sinks; intake waits above it" },
         batchSize: { type: "integer", min: 1, max: 100_000, default: 512, help: "events per batch to a worker" },
+      },
+    },
+    kafka: {
+      type: "section",
+      help: "Kafka clients, for source.type kafka and sink.type kafka (docs/scale-out.md)",
+      fields: {
+        brokers: { type: "list", item: { type: "string", help: "host:port" }, default: ["127.0.0.1:9092"], minItems: 1, help: "bootstrap brokers" },
+        clientId: { type: "string", default: "streaming-tda", help: "client id prefix" },
+        groupId: { type: "string", default: "streaming-tda-consumers", help: "consumer group of the instances" },
+        groupProtocol: { type: "enum", values: ["consumer", "classic"], default: "consumer", help: "consumer: Kafka 4's KIP-848 protocol; classic: join/sync, with the timeouts below" },
+        sessionTimeoutMs: { type: "integer", min: 1000, max: 3_600_000, default: 60_000, help: "classic protocol: a member silent this long is removed" },
+        heartbeatIntervalMs: { type: "integer", min: 100, max: 3_600_000, default: 20_000, help: "classic protocol: heartbeat interval" },
+        maxPollIntervalMs: { type: "integer", min: 1000, max: 3_600_000, default: 300_000, help: "longest a member may take to rejoin during a rebalance" },
+        fetchMinBytes: { type: "integer", min: 1, max: 100_000_000, default: 50_000, help: "a fetch returns once this much is ready, or after fetchMaxWaitMs" },
+        fetchMaxWaitMs: { type: "integer", min: 1, max: 60_000, default: 100, help: "longest a fetch waits for fetchMinBytes" },
+        maxPartitionFetchBytes: { type: "integer", min: 1024, max: 1_000_000_000, default: 10_485_760, help: "most bytes per partition in one fetch" },
+        resultsTopic: { type: "string", default: "streaming-tda-results", help: "sink.type kafka: window results" },
+        featuresTopic: { type: "string", default: "streaming-tda-features", help: "sink.type kafka: feature births, deaths and updates" },
+        deadLetterTopic: { type: "string", default: "streaming-tda-dead-letters", help: "dead letters: the raw bytes, reason and origin in headers" },
+        compression: { type: "enum", values: ["lz4", "snappy", "gzip", "zstd", "none"], default: "lz4", help: "producer compression" },
+        batchBytes: { type: "integer", min: 1024, max: 100_000_000, default: 1_048_576, help: "most bytes per produce request" },
+        idempotent: { type: "boolean", default: true, help: "idempotent producer (acks=all)" },
+      },
+    },
+    redis: {
+      type: "section",
+      help: "the Redis store (store.path redis://…)",
+      fields: {
+        prefix: { type: "string", default: "streaming-tda", help: "every key starts with PREFIX:" },
+        maxResultsPerKey: { type: "integer", min: 1, max: 10_000_000, default: 1000, help: "window results kept per key for the query API (older: the archive)" },
+        resultTtlHours: { type: "number", min: 0, default: 168, help: "a key's results expire this long after its last one; 0 keeps them" },
+        password: { type: "string", secret: true, env: "STREAMING_TDA_REDIS_PASSWORD", help: "Redis password" },
+      },
+    },
+    archive: {
+      type: "section",
+      optional: true,
+      help: "the S3 archive of window results (absent or none: no archive)",
+      fields: {
+        url: { type: "string", required: true, help: "s3://bucket/prefix", check: (v: string) => (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) ? undefined : "must be s3://bucket/prefix") },
+        endpoint: { type: "string", help: "an S3-compatible endpoint, http(s)://host:port (default: AWS)" },
+        region: { type: "string", default: "us-east-1", help: "the bucket's region" },
+        retentionDays: { type: "number", min: 0, default: 30, help: "objects older than this are swept; 0 keeps all" },
+        flushIntervalMs: { type: "integer", min: 100, max: 3_600_000, default: 10_000, help: "queued results are written at least this often" },
+        batchRecords: { type: "integer", min: 1, max: 10_000_000, default: 5000, help: "a write starts once this many results are queued" },
+        maxQueuedRecords: { type: "integer", min: 1, max: 100_000_000, default: 100_000, help: "beyond it (S3 down long) the oldest queued results are dropped, counted" },
+        createBucket: { type: "boolean", default: false, help: "create the bucket when it does not exist" },
+        accessKeyId: { type: "string", secret: true, env: "STREAMING_TDA_S3_ACCESS_KEY", help: "S3 access key (default: the AWS SDK's own chain)" },
+        secretAccessKey: { type: "string", secret: true, env: "STREAMING_TDA_S3_SECRET_KEY", help: "S3 secret key" },
       },
     },
     log: {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventIntake, Source, StateStore } from "../../adapters/types.ts";
+import type { EventIntake, OutputRecord, ResultArchive, Source, StateStore } from "../../adapters/types.ts";
 import type { HttpConfig } from "../config/schema.ts";
 import { loadAuthToken } from "./auth.ts";
 import { readBody } from "./body.ts";
@@ -11,17 +11,22 @@ import { sendError, sendJson as send } from "./respond.ts";
 import type { Logger } from "../runtime/logger.ts";
 import type { PipelineMetrics } from "../runtime/metrics.ts";
 import type { PipelineRunner } from "../runtime/runner.ts";
+
+/** What the server reads and sets of a runner: the plain one, or the partitioned one on Kafka. */
+export type RunnerControl = Pick<PipelineRunner, "state" | "paused" | "overloaded" | "setEnabled">;
 import type { RouteGroup } from "./routes.ts";
 import { WebAssets } from "./web-assets.ts";
 
 export interface HttpServerOptions {
   /** Address, port, token and limits. */
   http: HttpConfig;
-  runner: PipelineRunner;
-  source: Source;
+  runner: RunnerControl;
+  source: Pick<Source, "kind" | "connected">;
   /** Present when the pipeline's source is HTTP: POST /events feeds it. */
   httpSource?: EventIntake;
   store?: StateStore;
+  /** Window results older than the store keeps (S3): the history route reads them from here. */
+  archive?: ResultArchive;
   metrics: PipelineMetrics;
   logger: Logger;
 }
@@ -116,10 +121,12 @@ export class ServiceHttpServer {
   }
 
   private async ready(res: ServerResponse): Promise<void> {
-    const { runner, source, store, httpSource } = this.options;
+    const { runner, source, store, archive, httpSource } = this.options;
+    const [storeReachable, archiveReachable] = await Promise.all([store ? store.ping() : true, archive ? archive.ping() : true]);
     const checks = {
       sourceConnected: source.connected,
-      storeReachable: store ? await store.ping() : true,
+      storeReachable,
+      archiveReachable,
       notOverloaded: !runner.overloaded && !(httpSource?.full ?? false),
       notPaused: !runner.paused,
       running: runner.state === "running" || runner.state === "paused",
@@ -180,6 +187,10 @@ export class ServiceHttpServer {
     sendRetry(res, result.status, result.retryAfterSeconds, result.reason);
   }
 
+  private history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
+    return historyFrom(this.options.store!, this.options.archive, key, from, to, limit);
+  }
+
   private async api(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
     const { store } = this.options;
     if (!store) return send(res, 404, { error: "no store configured: start with --store PATH to keep result history" });
@@ -199,9 +210,19 @@ export class ServiceHttpServer {
     const read = readQuery(query, HISTORY_QUERY);
     if ("error" in read) return send(res, 400, { error: read.error });
     const { from = -Infinity, to = Infinity, limit } = read.values as { from?: number; to?: number; limit: number };
-    const results = await store.history(key, from, to, limit);
+    const results = await this.history(key, from, to, limit);
     send(res, 200, { key, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null, results });
   }
+}
+
+/** The store's results, preceded by the archive's for times before the earliest the store keeps. */
+async function historyFrom(store: StateStore, archive: ResultArchive | undefined, key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
+  const stored = await store.history(key, from, to, limit);
+  const earliest = stored.length > 0 ? (stored[0] as { end: number }).end : Infinity;
+  if (!archive || stored.length >= limit || earliest <= from) return stored;
+  const kept = new Set(stored.map((r) => (r as { id: string }).id));
+  const older = (await archive.history(key, from, Math.min(to, earliest), limit)).filter((r) => !kept.has((r as { id: string }).id));
+  return [...older, ...stored].slice(0, limit);
 }
 
 function sendRetry(res: ServerResponse, status: number, seconds: number, reason: string): void {

@@ -90,6 +90,11 @@ export class PartitionedRunner {
     return this.runner ? addCounts([this.previousCounts, this.runner.counts()]) : this.previousCounts;
   }
 
+  /** Checkpoints the current runner's partitions now. */
+  async checkpoint(): Promise<void> {
+    await this.runner?.checkpoint();
+  }
+
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
     this.runner?.setEnabled(enabled);
