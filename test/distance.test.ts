@@ -3,7 +3,6 @@
 // direct per-direction optimal transport; on random diagrams and on diagrams from the engine.
 // One Python process computes every expected value.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import {
   bottleneckDistance,
@@ -17,6 +16,7 @@ import {
 import { ripsPersistence } from "../src/tda/rips.ts";
 import { sortedMatchingBound } from "../src/tda/distance/bottleneck-line.ts";
 import { TdaInputError, type Interval } from "../src/tda/types.ts";
+import { once, runPythonOracle, skipWithout } from "../testkit/oracles.ts";
 
 const oracle = String.raw`
 import json, sys, warnings
@@ -65,16 +65,16 @@ type OracleCase =
   | { kind: "wasserstein"; a: Interval[]; b: Interval[]; p: number; q: number; scale?: number }
   | { kind: "sliced"; a: Interval[]; b: Interval[]; directions: number };
 
-function runOracle(cases: OracleCase[]): unknown[] | undefined {
+function runOracle(cases: OracleCase[]): unknown[] {
   const wire = cases.map((c) => ({
     ...c,
     a: c.a.map(([b, d]) => [b, Number.isFinite(d) ? d : null]),
     b: c.b.map(([b, d]) => [b, Number.isFinite(d) ? d : null]),
     ...("q" in c ? { q: Number.isFinite(c.q) ? c.q : "inf" } : {}),
   }));
-  const result = spawnSync("/usr/bin/python3", ["-c", oracle], { input: JSON.stringify(wire), encoding: "utf8", maxBuffer: 1 << 26 });
-  if (result.error || result.status !== 0) return undefined;
-  return JSON.parse(result.stdout) as unknown[];
+  const out = runPythonOracle<unknown[]>(oracle, wire);
+  assert.equal(out.length, cases.length, "the oracle answers every case");
+  return out;
 }
 
 const fromOracle = (x: unknown) => (x === "inf" ? Infinity : (x as number));
@@ -237,9 +237,10 @@ const tinyPairs = [0, 1, 2].map((k) => {
 });
 const tinyAt = cases.length;
 for (const { a, b } of tinyPairs) cases.push({ kind: "wasserstein", a, b, p: 3, q: 2, scale: 1e4 });
-const expected = runOracle(cases);
+/** Every expected value, from one Python process started by the first test that needs it. */
+const expected = once(() => runOracle(cases));
 
-describe("diagram distances against gudhi", { skip: expected === undefined ? "no /usr/bin/python3 with gudhi and ot" : false }, () => {
+describe("diagram distances against gudhi", { skip: skipWithout("gudhi") }, () => {
   const pairName = (k: number) =>
     k < randomPairs.length ? `random pair ${k}` : k < randomPairs.length + largePairs.length ? `large pair ${k - randomPairs.length}` : `engine pair ${k - randomPairs.length - largePairs.length}`;
   let next = 0;
@@ -248,7 +249,7 @@ describe("diagram distances against gudhi", { skip: expected === undefined ? "no
     next += 1 + wassersteinParameters.length;
     it(`${pairName(k)} (${a.length} and ${b.length} intervals): bottleneck and Wasserstein agree`, () => {
       const bottleneck = bottleneckMatching(a, b);
-      relativeClose(bottleneck.distance, fromOracle(expected![bottleneckAt]), 1e-9, "bottleneck");
+      relativeClose(bottleneck.distance, fromOracle(expected()[bottleneckAt]), 1e-9, "bottleneck");
       assert.equal(bottleneckDistance(a, b), bottleneck.distance, "the distance without a matching is the same number");
       if (Number.isFinite(bottleneck.distance)) {
         assertMatchingCovers(bottleneck, a, b);
@@ -259,7 +260,7 @@ describe("diagram distances against gudhi", { skip: expected === undefined ? "no
       wassersteinParameters.forEach(([p, q], t) => {
         const what = `W_{${p},${q}}`;
         const result = wassersteinMatching(a, b, { order: p, internalP: q });
-        relativeClose(result.distance, fromOracle(expected![bottleneckAt + 1 + t]), 1e-6, what);
+        relativeClose(result.distance, fromOracle(expected()[bottleneckAt + 1 + t]), 1e-6, what);
         if (Number.isFinite(result.distance)) {
           assertMatchingCovers(result, a, b);
           const total = pairCosts(result, a, b, q).reduce((s, c) => s + c ** p, 0) ** (1 / p);
@@ -271,7 +272,7 @@ describe("diagram distances against gudhi", { skip: expected === undefined ? "no
   slicedPairs.forEach(({ a, b }, k) => {
     const at = next++;
     it(`sliced Wasserstein of pair ${k}: matches a direct computation, gudhi's, and its bounds`, () => {
-      const [direct, gudhiValue, w12, w1inf] = expected![at] as [number, number | null, number, number];
+      const [direct, gudhiValue, w12, w1inf] = expected()[at] as [number, number | null, number, number];
       const ours = slicedWassersteinDistance(a, b, 7);
       relativeClose(ours, direct, 1e-9, "against per-direction optimal transport");
       if (gudhiValue !== null) relativeClose(ours, gudhiValue, 1e-9, "against gudhi's SlicedWassersteinDistance");
@@ -284,11 +285,11 @@ describe("diagram distances against gudhi", { skip: expected === undefined ? "no
   });
 });
 
-describe("Wasserstein on tiny diagrams against gudhi on scaled copies", { skip: expected === undefined ? "no /usr/bin/python3 with gudhi and ot" : false }, () => {
+describe("Wasserstein on tiny diagrams against gudhi on scaled copies", { skip: skipWithout("gudhi") }, () => {
   tinyPairs.forEach(({ a, b }, k) => {
     it(`tiny pair ${k}: W_{3,2} agrees`, () => {
       const result = wassersteinMatching(a, b, { order: 3, internalP: 2 });
-      relativeClose(result.distance, fromOracle(expected![tinyAt + k]), 1e-6, "W_{3,2}");
+      relativeClose(result.distance, fromOracle(expected()[tinyAt + k]), 1e-6, "W_{3,2}");
       const total = pairCosts(result, a, b, 2).reduce((s, c) => s + c ** 3, 0) ** (1 / 3);
       relativeClose(total, result.distance, 1e-9, "the matching's cost");
     });

@@ -8,6 +8,7 @@ import { assertSameBarcodes } from "../testkit/barcodes.ts";
 import { datasetPath } from "../testkit/datasets.ts";
 import { runGudhi } from "../testkit/gudhi.ts";
 import { lowerOf, lowerOfDipha, lowerOfFull, lowerOfPoints, matrixCase, numbersOf, pointCloudCase, pointsOf, randomCloud, sparseCase, sparseFrom, type LowerMatrix, type OracleCase } from "../testkit/inputs.ts";
+import { skipWithout } from "../testkit/oracles.ts";
 import { parseRipserOutput, ripserArgs, runRipser, runRipserOnFile, type RipserFormat } from "../testkit/ripser.ts";
 
 /**
@@ -41,7 +42,7 @@ function sparseCheck(m: LowerMatrix, keepBelow: number, maxDim: number, threshol
 /** Thresholds exact in 32 bits, so that ripser's float and our double are the same number. */
 const THRESHOLDS = [0.5, 0.875, 1.25];
 
-describe("ripsPersistence against ripser: random point clouds", () => {
+describe("ripsPersistence against ripser: random point clouds", { skip: skipWithout("ripser") }, () => {
   const plans: Array<{ n: number; dimension: number; maxDim: number }> = [
     { n: 8, dimension: 2, maxDim: 3 },
     { n: 20, dimension: 3, maxDim: 3 },
@@ -78,7 +79,7 @@ describe("ripsPersistence against ripser: random point clouds", () => {
   });
 });
 
-describe("ripsPersistence against ripser: the datasets", () => {
+describe("ripsPersistence against ripser: the datasets", { skip: skipWithout("ripser") }, () => {
   it("agrees on projective_plane in all its files (lower-distance, full distance csv, dipha) up to H2", () => {
     const fromLower = lowerOf(readFileSync(datasetPath("projective_plane.lower_distance_matrix"), "utf8"));
     const fromCsv = lowerOfFull(readFileSync(datasetPath("projective_plane.csv"), "utf8"));
@@ -120,7 +121,7 @@ describe("ripsPersistence against ripser: the datasets", () => {
   });
 });
 
-describe("ripsPersistence against GUDHI over Z/p, p odd (ripser's Debian build is Z/2 only)", () => {
+describe("ripsPersistence against GUDHI over Z/p, p odd (ripser's Debian build is Z/2 only)", { skip: skipWithout("gudhi") }, () => {
   it("agrees over Z/3, Z/5, Z/7 and Z/4099 on random clouds, a tie-heavy matrix and the projective plane", () => {
     const random = seededRandom(31);
     const inputs: Array<{ label: string; matrix: LowerMatrix; maxDim: number }> = [
@@ -172,7 +173,7 @@ const REGRESSIONS: Array<{ input: string; format: "point-cloud" | "sparse"; maxD
   },
 ];
 
-describe("ripsPersistence against ripser: bug reproducers in test/fixtures/rips/", () => {
+describe("ripsPersistence against ripser: bug reproducers in test/fixtures/rips/", { skip: skipWithout("ripser") }, () => {
   for (const { input, format, maxDim, threshold, expected, why } of REGRESSIONS) {
     it(`${input} --dim ${maxDim} --threshold ${threshold}: ${why}`, () => {
       const text = readFileSync(fixturePath(input), "utf8");
@@ -199,7 +200,7 @@ describe("ripsPersistence against ripser: bug reproducers in test/fixtures/rips/
  * take a few values only. A fixed seed keeps the run reproducible; set FC_SEED (and
  * FC_RUNS) to explore.
  */
-describe("ripsPersistence against ripser: seeded fuzz", () => {
+describe("ripsPersistence against ripser: seeded fuzz", { skip: skipWithout("ripser") }, () => {
   const seed = process.env.FC_SEED === undefined ? 20261127 : Number(process.env.FC_SEED);
   const numRuns = process.env.FC_RUNS === undefined ? 150 : Number(process.env.FC_RUNS);
 

@@ -1,10 +1,10 @@
 // Vectorizations against gudhi's (Debian's python3-gudhi, with python3-pot for Wasserstein),
 // on random diagrams: one Python process computes everything, then each value is compared.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { amplitude, bettiCurve, persistenceEntropy, persistenceImage, persistenceLandscape, silhouette } from "../src/tda/index.ts";
 import type { Interval } from "../src/tda/types.ts";
+import { once, runPythonOracle, skipWithout } from "../testkit/oracles.ts";
 
 const oracle = String.raw`
 import json, sys
@@ -33,11 +33,6 @@ for c in cases:
 print(json.dumps(out))
 `;
 
-function runOracle(cases: unknown): unknown[] | undefined {
-  const result = spawnSync("/usr/bin/python3", ["-c", oracle], { input: JSON.stringify(cases), encoding: "utf8" });
-  if (result.status !== 0) return undefined;
-  return JSON.parse(result.stdout);
-}
 
 function randomDiagram(seed: number, size: number): Interval[] {
   let state = seed;
@@ -65,12 +60,17 @@ const cases = Array.from({ length: 12 }, (_, m) => ({
   layers: 1 + (m % 4),
   sigma: [0.2, 0.5, 1][m % 3],
 }));
-const expected = runOracle(cases) as Array<Record<string, number[] | number | null>> | undefined;
+/** Every expected value, from one Python process started by the first test that needs it. */
+const expected = once(() => {
+  const out = runPythonOracle<Array<Record<string, number[] | number | null>>>(oracle, cases);
+  assert.equal(out.length, cases.length, "the oracle answers every case");
+  return out;
+});
 
-describe("vectorizations against gudhi", { skip: expected === undefined ? "no /usr/bin/python3 with gudhi" : false }, () => {
+describe("vectorizations against gudhi", { skip: skipWithout("gudhi") }, () => {
   cases.forEach((c, m) => {
     it(`agree on random diagram ${m} (${c.diagram.length} points)`, () => {
-      const want = expected![m];
+      const want = expected()[m];
       const grid = { min: c.grid[0], max: c.grid[1], n: c.grid[2] };
       close(bettiCurve(c.diagram, grid), want.betti as number[], "Betti curve");
       // gudhi measures tents in the rotated plane: √2 times Bubenik's (and giotto-tda's) heights.

@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
 import type { Diagrams } from "../src/tda/types.ts";
 import type { LowerMatrix } from "./inputs.ts";
+import { runPythonOracle } from "./oracles.ts";
 
 const GUDHI_SCRIPT = `
 import json, sys
@@ -21,8 +21,8 @@ json.dump(out, sys.stdout)
  * barcodes as up to the enclosing radius). One Python process for all `cases`.
  */
 export function runGudhi(cases: Array<{ matrix: LowerMatrix; maxDim: number; modulus: number }>): Diagrams[] {
-  const input = JSON.stringify(cases.map(({ matrix, maxDim, modulus }) => ({ n: matrix.n, lower: matrix.lower, maxDim, modulus })));
-  const out = JSON.parse(execFileSync("/usr/bin/python3", ["-c", GUDHI_SCRIPT], { input, encoding: "utf8", maxBuffer: 1 << 28 })) as Array<Array<[number, number, number | null]>>;
+  const input = cases.map(({ matrix, maxDim, modulus }) => ({ n: matrix.n, lower: matrix.lower, maxDim, modulus }));
+  const out = runPythonOracle<Array<Array<[number, number, number | null]>>>(GUDHI_SCRIPT, input);
   return out.map((pairs, k) => {
     const diagrams: Diagrams = Array.from({ length: cases[k].maxDim + 1 }, () => []);
     for (const [dim, birth, death] of pairs) diagrams[dim].push([birth, death ?? Infinity]);

@@ -1,21 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import type { Diagrams } from "../src/tda/types.ts";
+import { runOracle } from "./oracles.ts";
 
 // Debian's ripser 1.2.1, the reference engine: run on text or a file, its output parsed.
 
-export const RIPSER = "/usr/bin/ripser";
+export { RIPSER } from "./oracles.ts";
 
 /** Runs Debian's ripser with `text` on its standard input and parses its intervals. */
 export function runRipser(text: string, args: string[]): Diagrams {
-  requireRipser();
-  const out = execFileSync(RIPSER, args, { input: text, encoding: "utf8", maxBuffer: 1 << 28 });
-  return parseRipserOutput(out);
-}
-
-/** A missing oracle is a set-up problem, not a wrong barcode: say how to fix it. */
-function requireRipser(): void {
-  if (!existsSync(RIPSER)) throw new Error(`${RIPSER} is missing: the oracle tests need Debian's ripser (apt-get install -y ripser)`);
+  return parseRipserOutput(runOracle("ripser", args, text));
 }
 
 /** Ripser's printed intervals, per dimension (an empty death is Infinity). */
@@ -46,6 +38,5 @@ export type RipserFormat = "point-cloud" | "lower-distance" | "upper-distance" |
 
 /** Runs ripser on a file (rather than text on stdin), for the binary formats and the large datasets. */
 export function runRipserOnFile(file: string, args: string[]): Diagrams {
-  requireRipser();
-  return parseRipserOutput(execFileSync(RIPSER, [...args, file], { encoding: "utf8", maxBuffer: 1 << 28 }));
+  return parseRipserOutput(runOracle("ripser", [...args, file]));
 }

@@ -50,6 +50,9 @@ export class SqliteStateStore implements StateStore {
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
+    // First of all: switching to WAL and creating the tables take a write lock, which another
+    // process reading the file (a backup, the sqlite3 shell) may hold for a moment.
+    this.db.exec("PRAGMA busy_timeout = 5000");
     const earlierLayout = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint_meta'").get();
     if (earlierLayout) {
       this.db.close();
@@ -58,7 +61,6 @@ export class SqliteStateStore implements StateStore {
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS state_partition (
         partition TEXT PRIMARY KEY,
         epoch INTEGER NOT NULL,
