@@ -3,7 +3,7 @@ import type { Logger } from "./runtime/logger.ts";
 import { startPipeline, type RunningPipeline } from "./pipeline.ts";
 
 /** Seconds between SIGTERM and a forced exit: Kubernetes waits 30 s, the runbook asks for 10. */
-const STOP_DEADLINE_MS = 9000;
+export const STOP_DEADLINE_MS = 9000;
 
 /**
  * Runs a pipeline in this process until its input ends or a signal arrives. SIGTERM and
