@@ -22,8 +22,10 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
 COPY config ./config
-# The store lives on a volume; the root filesystem can then be read-only.
-RUN mkdir -p /var/lib/streaming-tda && chown node:node /var/lib/streaming-tda
+# `streaming-tda` on the PATH, for `kubectl exec … -- streaming-tda backup` and the like. The
+# store lives on a volume; the root filesystem can then be read-only.
+RUN ln -s /app/bin/streaming-tda.js /usr/local/bin/streaming-tda \
+  && mkdir -p /var/lib/streaming-tda && chown node:node /var/lib/streaming-tda
 VOLUME ["/var/lib/streaming-tda"]
 USER node
 EXPOSE 8080

@@ -24,6 +24,8 @@ test("the Dockerfile builds in one stage and runs as non-root, without dev depen
   assert.ok(user && !["root", "0"].includes(user[1].split(":")[0]), `runtime user: ${user?.[1]}`);
   assert.match(runtime, /COPY --from=build \/src\/dist \.\/dist/);
   assert.match(runtime, /ENTRYPOINT \["node", .*"bin\/streaming-tda\.js"\]/);
+  // The runbook runs `kubectl exec … -- streaming-tda backup …`: the command is on the PATH.
+  assert.match(runtime, /ln -s \/app\/bin\/streaming-tda\.js \/usr\/local\/bin\/streaming-tda/);
   for (const m of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
     for (const source of m[1].split(/\s+/)) assert.ok(existsSync(join(root, source)), `COPY ${source}: no such file`);
   }
