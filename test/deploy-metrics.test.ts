@@ -14,6 +14,8 @@ import { alertRules, DASHBOARDS, dashboard, root } from "./helpers/deploy.ts";
 import { exportedSampleNames, metricNames } from "./helpers/promql.ts";
 import { seededRandom } from "../src/tda/seeded-random.ts";
 
+const NDJSON = { "content-type": "application/x-ndjson" };
+
 /** Registered by the Kafka source only (per topic and partition). */
 const KAFKA_ONLY = new Set(["kafka_consumer_lag"]);
 
@@ -74,13 +76,13 @@ before(async () => {
       lines.push(i % 100 === 7 ? "{not json" : JSON.stringify({ key: `k${i % 8}`, ts: round * 1000 + i, value: [Math.cos(t), Math.sin(t), random() * 0.1] }));
     }
     for (let tries = 0; tries < 100; tries++) {
-      const res = await fetch(`${url}/events`, { method: "POST", body: lines.join("\n") });
+      const res = await fetch(`${url}/events`, { method: "POST", headers: NDJSON, body: lines.join("\n") });
       await res.arrayBuffer();
       if (res.status === 202) break;
       await sleep(50);
     }
   }
-  const tooLarge = await fetch(`${url}/events`, { method: "POST", body: Array.from({ length: 5000 }, () => '{"key":"k","ts":1,"value":[1,2]}').join("\n") });
+  const tooLarge = await fetch(`${url}/events`, { method: "POST", headers: NDJSON, body: Array.from({ length: 5000 }, () => '{"key":"k","ts":1,"value":[1,2]}').join("\n") });
   assert.equal(tooLarge.status, 413);
   // Until windows, dead letters, checkpoints and a garbage collection have all been seen.
   const wanted = ["streaming_tda_window_compute_seconds_bucket", "streaming_tda_events_failed_total", "nodejs_gc_duration_seconds_sum", "streaming_tda_checkpoint_seconds_count"];

@@ -69,7 +69,7 @@ test("a service that cannot take events fails at the events step; a paused one a
   assert.match(r.stdout, /^validate-deployment: http:\/\/127\.0\.0\.1:\d+ failed$/m);
 
   const paused = await service(["source: { type: http }"]);
-  const flag = await fetch(`${paused}/flags/streaming_tda_enabled`, { method: "POST", body: '{"enabled": false}' });
+  const flag = await fetch(`${paused}/flags/streaming_tda_enabled`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"enabled": false}' });
   assert.equal(flag.status, 200);
   const p = validate([paused]);
   assert.equal(p.code, 1);
