@@ -1,7 +1,7 @@
 # streaming-tda image: built in one stage, run from the compiled dist/ in a second stage that
 # has only the production dependencies and runs as the unprivileged user `node` (uid 1000).
 #   docker build -t streaming-tda:0.1.0 .
-#   docker run --rm -p 8080:8080 streaming-tda:0.1.0 demo --port 8080
+#   docker run --rm -p 8080:8080 -e STREAMING_TDA_HTTP_HOST=0.0.0.0 streaming-tda:0.1.0 demo
 # The Node major version is the project's (the dev dependency node@24); a test checks it.
 ARG NODE_IMAGE=node:24-bookworm-slim
 

@@ -12,8 +12,8 @@ import { URL } from "node:url";
 // Reuse compiled (and type-stripped) code between runs: start-up drops to a quarter.
 module.enableCompileCache?.();
 
-const sources = new URL("../src/service/cli/main.ts", import.meta.url);
-const compiled = new URL("../dist/service/cli/main.js", import.meta.url);
+const sources = new URL("../src/cli.ts", import.meta.url);
+const compiled = new URL("../dist/cli.js", import.meta.url);
 const builtStamp = new URL("../dist/.built", import.meta.url);
 const sourceRoot = new URL("../src/", import.meta.url);
 

@@ -16,7 +16,8 @@ import { ConfigMap, Secret, Service } from "kubernetes-models/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { parseConfigText } from "../src/service/config/config.ts";
-import { parsePipelineFlags } from "../src/service/cli/run-flags.ts";
+import { parseArgs } from "../src/service/cli/args.ts";
+import { spec as runSpec } from "../src/service/cli/run.ts";
 import { STOP_DEADLINE_MS } from "../src/service/serve.ts";
 import { readText, readYamlDocuments, root } from "./helpers/deploy.ts";
 
@@ -107,8 +108,7 @@ test("the config it mounts is valid, listens on 0.0.0.0 explicitly, and keeps th
   const configMount = container.volumeMounts.find((m: Obj) => m.name === configVolume.name);
   const args: string[] = container.args;
   assert.equal(args[0], "run");
-  const flags = parsePipelineFlags(args.slice(1));
-  assert.equal(flags.config, `${configMount.mountPath}/pipeline.yaml`);
+  assert.equal(parseArgs(args.slice(1), runSpec).options.get("config"), `${configMount.mountPath}/pipeline.yaml`);
   const storeMount = container.volumeMounts.find((m: Obj) => config.store!.path.startsWith(`${m.mountPath}/`));
   assert.ok(storeMount && !storeMount.readOnly, `store ${config.store!.path} is not on a writable volume`);
 });

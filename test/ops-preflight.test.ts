@@ -57,7 +57,7 @@ test("preflight fails on a bad config, naming the line and setting, and says wha
   const dir = mkdtempSync(join(tmpdir(), "preflight-"));
   const r = cli(["preflight", "--config", config(dir, 8080, "runner: { wrokers: 2 }\n")]);
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /^FAIL {2}config {4}line 4: runner\.wrokers: unknown setting \(did you mean "workers"\?\)$/m);
+  assert.match(r.stdout, /^FAIL {2}config {4}\S+pipeline-8080\.yaml:4: runner\.wrokers: unknown setting \(did you mean "workers"\?\)$/m);
   assert.match(r.stdout, /^FAIL {2}port {6}not checked: the config does not load$/m);
 });
 

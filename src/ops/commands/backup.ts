@@ -19,7 +19,6 @@ export const spec: CommandSpec = {
     "The archive is encrypted and authenticated with AES-256-GCM. It holds a manifest (format, project version, time, a SHA-256 per entry), a consistent copy of the store, the source offsets its checkpoint resumes from, the config, and recent results. Safe while the service runs. The key is never taken from the command line.",
   ],
 };
-export const summary = spec.summary;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseOrHelp(argv, spec);

@@ -20,7 +20,6 @@ export const spec: CommandSpec = {
     "The throughput history is the sum over all replicas, e.g. sum(rate(streaming_tda_events_processed_total[5m])); the CPU history likewise sum(rate(process_cpu_seconds_total{job=\"streaming-tda\"}[5m])). The trend is a least-squares line; the forecast peak is the trend at the horizon plus the largest excess of an observed value over the trend.",
   ],
 };
-export const summary = spec.summary;
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 16) + "Z";

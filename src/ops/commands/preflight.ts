@@ -13,7 +13,6 @@ export const spec: CommandSpec = {
   ],
   notes: ["Prints one line per check (ok, warn or FAIL) and exits 1 if any failed."],
 };
-export const summary = spec.summary;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseOrHelp(argv, spec);

@@ -21,7 +21,6 @@ export const spec: CommandSpec = {
     "Nothing is written until the whole archive is verified: its authentication tag, manifest and checksums, and the store inside it. A damaged, truncated or wrongly keyed archive is refused with exit code 1 and nothing changed. `run` then resumes from the restored offsets.",
   ],
 };
-export const summary = spec.summary;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseOrHelp(argv, spec);

@@ -20,7 +20,6 @@ export const spec: CommandSpec = {
     "Checks GET /health, /ready and /metrics, POSTs the test events to /events (the service needs an HTTP source), waits until streaming_tda_events_processed_total has counted them, and looks the key up in /api/keys. One line per step; exits 1 on the first failure.",
   ],
 };
-export const summary = spec.summary;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseOrHelp(argv, spec);

@@ -1,4 +1,4 @@
-import { checkConfig, ConfigError, loadConfigFile, type PipelineConfig } from "../../service/config/config.ts";
+import { ConfigError, describeProblem, resolvePipelineConfig, type PipelineConfig } from "../../service/config/config.ts";
 import { checkCpus, checkDisk, checkMemory, checkPort, checkStore, type CheckResult } from "./checks.ts";
 
 export interface PreflightOptions {
@@ -18,7 +18,8 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
   const results: CheckResult[] = [checkCpus(), checkMemory(options.minMemoryBytes)];
   let config: PipelineConfig;
   try {
-    config = options.configPath === undefined ? defaults() : loadConfigFile(options.configPath);
+    // As `run` would see it: the file (or the defaults), then the environment.
+    config = resolvePipelineConfig({ file: options.configPath, env: process.env });
     const c = config;
     results.push({
       name: "config",
@@ -26,7 +27,7 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
       detail: `${options.configPath ?? "(defaults)"}: valid; source ${c.source.type}, store ${c.store?.path ?? "none"}, http ${c.http.enabled ? `${c.http.host}:${c.http.port}` : "off"}`,
     });
   } catch (err) {
-    const problems = err instanceof ConfigError ? err.problems.map((p) => `${p.line ? `line ${p.line}: ` : ""}${p.path || "(top)"}: ${p.message}`).join("; ") : (err as Error).message;
+    const problems = err instanceof ConfigError ? err.problems.map(describeProblem).join("; ") : (err as Error).message;
     results.push({ name: "config", status: "FAIL", detail: problems });
     for (const name of ["disk", "store", "port"]) results.push({ name, status: "FAIL", detail: "not checked: the config does not load" });
     return results;
@@ -37,12 +38,6 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
   results.push(config.http.enabled ? await checkPort(config.http.host, config.http.port) : { name: "port", status: "ok", detail: "http disabled" });
   results.push({ name: "network", status: "ok", detail: `the config names no Kafka, Redis or S3 (source ${config.source.type}, embedded store)` });
   return results;
-}
-
-function defaults(): PipelineConfig {
-  const { config, problems } = checkConfig({});
-  if (!config) throw new ConfigError("defaults", problems);
-  return config;
 }
 
 export function formatCheck(r: CheckResult): string {

@@ -23,13 +23,15 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./run.ts"),
   demo: () => import("./demo.ts"),
   config: () => import("./config.ts"),
-  // Operations, from the layer above (src/ops); loaded like every command, only when used.
-  backup: () => import("../../ops/commands/backup.ts"),
-  restore: () => import("../../ops/commands/restore.ts"),
-  preflight: () => import("../../ops/commands/preflight.ts"),
-  "validate-deployment": () => import("../../ops/commands/validate-deployment.ts"),
-  capacity: () => import("../../ops/commands/capacity.ts"),
 };
+
+/**
+ * Adds commands of the layer above (src/ops), which this layer may not import: the program's
+ * entry point (src/cli.ts) registers them before it runs.
+ */
+export function addCommands(more: Record<string, () => Promise<CommandModule>>): void {
+  Object.assign(commands, more);
+}
 
 const EX_SOFTWARE = 70;
 
