@@ -166,3 +166,16 @@ export function lowerOfDipha(bytes: Uint8Array): LowerMatrix {
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) lower.push(view.getFloat64(24 + (i * n + j) * 8, true));
   return { n, lower };
 }
+
+/**
+ * n points on the unit circle in the plane at uniform angles, each coordinate moved by
+ * Gaussian noise of standard deviation `noise`; coordinates exact in 32 bits. The shape
+ * users' streams sample: one loop, many short-lived ones around it.
+ */
+export function noisyCircle(random: () => number, n: number, noise: number): number[][] {
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Array.from({ length: n }, () => {
+    const angle = 2 * Math.PI * random();
+    return [Math.fround(Math.cos(angle) + noise * gaussian()), Math.fround(Math.sin(angle) + noise * gaussian())];
+  });
+}

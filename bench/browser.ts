@@ -1,0 +1,70 @@
+/**
+ * npm run bench:browser [-- --runs 15]
+ *
+ * The library in a browser against the same library in Node, in one run: ripsPersistence to
+ * H1 on a 200-point noisy circle (with and without edge collapse) and on 200 random points
+ * in R^3, computed in headless Chromium (Debian's chromium, driven by playwright-core) by
+ * the library bundled with esbuild from its entry point, and in this Node process. Runs
+ * alternate between the two, so a shared machine's load weighs on both alike; after warm-up
+ * runs the medians are printed side by side with their ratio, and the barcodes' sizes are
+ * checked to agree. The last line is one JSON object keyed by case name.
+ */
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { bundleForBrowser } from "../scripts/browser-bundle.ts";
+import { ripsPersistence } from "../src/tda/index.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
+import { launchChromium } from "../testkit/browser.ts";
+import { noisyCircle, randomCloud } from "../testkit/inputs.ts";
+import { median } from "./lib/measure.ts";
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
+const RUNS = Number(values.runs);
+const WARM_UP = 3;
+
+interface BrowserCase {
+  name: string;
+  points: number[][];
+  collapse: boolean;
+}
+
+const CASES: BrowserCase[] = [
+  { name: "noisy circle 200, H1", points: noisyCircle(seededRandom(200), 200, 0.1), collapse: false },
+  { name: "noisy circle 200, H1, collapse", points: noisyCircle(seededRandom(200), 200, 0.1), collapse: true },
+  { name: "random 3-d 200, H1", points: randomCloud(seededRandom(201), 200, 3), collapse: false },
+];
+
+const [bundle] = await bundleForBrowser({ entryPoints: { page: new URL("./browser/page.ts", import.meta.url).pathname }, minify: false });
+const browser = await launchChromium();
+const results: Record<string, { browserMs: number; nodeMs: number; ratio: number }> = {};
+try {
+  const page = await browser.newPage();
+  await page.addScriptTag({ content: bundle.text, type: "module" });
+  await page.waitForFunction(() => typeof globalThis.timeRips === "function");
+  const version = browser.version();
+  console.log(`bench:browser — Chromium ${version} against Node ${process.versions.node}; medians of ${RUNS} alternating runs after ${WARM_UP} warm-up runs; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  for (const c of CASES) {
+    const inBrowser: number[] = [];
+    const inNode: number[] = [];
+    for (let run = 0; run < WARM_UP + RUNS; run++) {
+      const there = await page.evaluate(([points, collapse]) => globalThis.timeRips(points, 1, collapse), [c.points, c.collapse] as const);
+      const started = performance.now();
+      const here = ripsPersistence(c.points, { maxDim: 1, collapse: c.collapse }).diagrams.map((d) => d.length);
+      const nodeMs = performance.now() - started;
+      if (here.join() !== there.intervals.join()) throw new Error(`${c.name}: Node finds ${here} intervals per dimension, the browser ${there.intervals}`);
+      if (run < WARM_UP) continue;
+      inBrowser.push(there.ms);
+      inNode.push(nodeMs);
+    }
+    const row = { browserMs: round(median(inBrowser)), nodeMs: round(median(inNode)), ratio: round(median(inBrowser) / median(inNode)) };
+    results[c.name] = row;
+    console.log(`${c.name.padEnd(32)} browser ${row.browserMs.toFixed(2).padStart(8)} ms   Node ${row.nodeMs.toFixed(2).padStart(8)} ms   browser/Node ${row.ratio.toFixed(2)}`);
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(results));
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
