@@ -4,10 +4,13 @@
  * The library in a browser against the same library in Node, in one run: ripsPersistence to
  * H1 on a 200-point noisy circle (with and without edge collapse) and on 200 random points
  * in R^3, computed in headless Chromium (Debian's chromium, driven by playwright-core) by
- * the library bundled with esbuild from its entry point, and in this Node process. Runs
- * alternate between the two, so a shared machine's load weighs on both alike; after warm-up
- * runs the medians are printed side by side with their ratio, and the barcodes' sizes are
- * checked to agree. The last line is one JSON object keyed by case name.
+ * the library bundled with esbuild from its entry point, and in this Node process. Each run
+ * is timed as the CPU time of the thread that computes (the page's main thread through the
+ * DevTools protocol's ThreadTime, Node's through process.threadCpuUsage), which a loaded
+ * machine inflates far less than wall time, and in wall time too. Runs alternate between the
+ * two, so the load weighs on both alike; after warm-up runs the medians are printed side by
+ * side with their ratio, and the barcodes' sizes are checked to agree. The last line is one
+ * JSON object keyed by case name.
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -36,29 +39,47 @@ const CASES: BrowserCase[] = [
 
 const [bundle] = await bundleForBrowser({ entryPoints: { page: new URL("./browser/page.ts", import.meta.url).pathname }, minify: false });
 const browser = await launchChromium();
-const results: Record<string, { browserMs: number; nodeMs: number; ratio: number }> = {};
+const results: Record<string, { browserCpuMs: number; nodeCpuMs: number; ratio: number; browserWallMs: number; nodeWallMs: number }> = {};
 try {
   const page = await browser.newPage();
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send("Performance.enable", { timeDomain: "threadTicks" });
+  const threadSeconds = async () => (await devtools.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime")?.value ?? Number.NaN;
   await page.addScriptTag({ content: bundle.text, type: "module" });
   await page.waitForFunction(() => typeof globalThis.timeRips === "function");
   const version = browser.version();
   console.log(`bench:browser — Chromium ${version} against Node ${process.versions.node}; medians of ${RUNS} alternating runs after ${WARM_UP} warm-up runs; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   for (const c of CASES) {
-    const inBrowser: number[] = [];
-    const inNode: number[] = [];
+    const times = { browserCpu: [] as number[], nodeCpu: [] as number[], browserWall: [] as number[], nodeWall: [] as number[] };
     for (let run = 0; run < WARM_UP + RUNS; run++) {
+      const before = await threadSeconds();
       const there = await page.evaluate(([points, collapse]) => globalThis.timeRips(points, 1, collapse), [c.points, c.collapse] as const);
+      const browserCpu = ((await threadSeconds()) - before) * 1000;
+      const cpu = process.threadCpuUsage();
       const started = performance.now();
       const here = ripsPersistence(c.points, { maxDim: 1, collapse: c.collapse }).diagrams.map((d) => d.length);
-      const nodeMs = performance.now() - started;
+      const nodeWall = performance.now() - started;
+      const used = process.threadCpuUsage(cpu);
       if (here.join() !== there.intervals.join()) throw new Error(`${c.name}: Node finds ${here} intervals per dimension, the browser ${there.intervals}`);
       if (run < WARM_UP) continue;
-      inBrowser.push(there.ms);
-      inNode.push(nodeMs);
+      times.browserCpu.push(browserCpu);
+      times.nodeCpu.push((used.user + used.system) / 1000);
+      times.browserWall.push(there.ms);
+      times.nodeWall.push(nodeWall);
     }
-    const row = { browserMs: round(median(inBrowser)), nodeMs: round(median(inNode)), ratio: round(median(inBrowser) / median(inNode)) };
+    const row = {
+      browserCpuMs: round(median(times.browserCpu)),
+      nodeCpuMs: round(median(times.nodeCpu)),
+      ratio: round(median(times.browserCpu) / median(times.nodeCpu)),
+      browserWallMs: round(median(times.browserWall)),
+      nodeWallMs: round(median(times.nodeWall)),
+    };
     results[c.name] = row;
-    console.log(`${c.name.padEnd(32)} browser ${row.browserMs.toFixed(2).padStart(8)} ms   Node ${row.nodeMs.toFixed(2).padStart(8)} ms   browser/Node ${row.ratio.toFixed(2)}`);
+    const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
+    console.log(
+      `${c.name.padEnd(32)} CPU: browser ${ms(row.browserCpuMs)}  Node ${ms(row.nodeCpuMs)}  browser/Node ${row.ratio.toFixed(2)}   ` +
+        `(wall: browser ${ms(row.browserWallMs)}  Node ${ms(row.nodeWallMs)})`,
+    );
   }
 } finally {
   await browser.close();
