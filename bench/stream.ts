@@ -36,8 +36,8 @@ import { inProcess, KEYS, PACE, WORKLOADS } from "./stream/workloads.ts";
 const quick = process.argv.includes("--quick");
 // Seconds per phase: saturated, paced (latency), HTTP, recompute.
 const t = quick ? { warm: 2, sat: 6, paced: 6, http: 5, recompute: 3 } : { warm: 3, sat: 20, paced: 20, http: 20, recompute: 10 };
-// Single thread: events timed (and as many profiled) per workload; Ripser: windows × repeats.
-const single = quick ? { events: 15_000, windows: 20, repeats: 1 } : { events: 60_000, windows: 40, repeats: 3 };
+// Single thread: events timed (and as many profiled) per workload; Ripser: windows, and rounds of them.
+const single = quick ? { events: 15_000, windows: 20, rounds: 3 } : { events: 60_000, windows: 40, rounds: 5 };
 const workers = Number(process.env.BENCH_WORKERS ?? 2);
 const results: Record<string, unknown> = {};
 console.log(`bench:stream — ${KEYS} keys of 3-d demo points, H0+H1, exact threshold, ${workers} worker threads${quick ? ", --quick" : ""}`);
@@ -51,7 +51,7 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
   const vsRipser = windowAgainstRipser(w);
   // One thread's CPU per event, stage by stage, against Ripser's CPU per window spread over a slide's events.
   const thread = await singleThread(w, single.events);
-  const ripserCpu = ripserCpuPerWindow(w, single.windows, single.repeats);
+  const ripserCpu = ripserCpuPerWindow(w, single.windows, single.rounds);
   const ripserMicrosPerEvent = ripserCpu ? (ripserCpu.cpuMs * 1000) / w.slide : null;
   const row = {
     eventsPerSecond: round(sat.eventsPerSecond),
