@@ -15,8 +15,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { bundleForBrowser } from "../scripts/browser-bundle.ts";
-import { ripsPersistence } from "../src/tda/index.ts";
-import { seededRandom } from "../src/tda/seeded-random.ts";
+import { ripsPersistence, seededRandom } from "../src/tda/index.ts";
 import { launchChromium } from "../testkit/browser.ts";
 import { noisyCircle, randomCloud } from "../testkit/inputs.ts";
 import { median } from "./lib/measure.ts";
