@@ -4,8 +4,9 @@
  * The library in a browser against the same library in Node, in one run: ripsPersistence to
  * H1 on a 200-point noisy circle (with and without edge collapse) and on 200 random points
  * in R^3, computed in headless Chromium (Debian's chromium, driven by playwright-core) by
- * the library bundled with esbuild from its entry point, and in this Node process. Each run
- * is timed as the CPU time of the thread that computes (the page's main thread through the
+ * the library bundled with esbuild from its entry point, and in this Node process. A run is
+ * a batch of five computations (a single one is too short for a thread's CPU clock read
+ * between other work), timed as the CPU time of the thread that computes (the page's main thread through the
  * DevTools protocol's ThreadTime, Node's through process.threadCpuUsage), which a loaded
  * machine inflates far less than wall time, and in wall time too. Runs alternate between the
  * two, so the load weighs on both alike; after warm-up runs the medians are printed side by
@@ -23,6 +24,8 @@ import { median } from "./lib/measure.ts";
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const RUNS = Number(values.runs);
 const WARM_UP = 3;
+/** Computations per timed run. */
+const BATCH = 5;
 
 interface BrowserCase {
   name: string;
@@ -47,24 +50,25 @@ try {
   await page.addScriptTag({ content: bundle.text, type: "module" });
   await page.waitForFunction(() => typeof globalThis.timeRips === "function");
   const version = browser.version();
-  console.log(`bench:browser — Chromium ${version} against Node ${process.versions.node}; medians of ${RUNS} alternating runs after ${WARM_UP} warm-up runs; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(`bench:browser — Chromium ${version} against Node ${process.versions.node}; medians of ${RUNS} alternating runs of ${BATCH} computations after ${WARM_UP} warm-up runs, per computation; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   for (const c of CASES) {
     const times = { browserCpu: [] as number[], nodeCpu: [] as number[], browserWall: [] as number[], nodeWall: [] as number[] };
     for (let run = 0; run < WARM_UP + RUNS; run++) {
       const before = await threadSeconds();
-      const there = await page.evaluate(([points, collapse]) => globalThis.timeRips(points, 1, collapse), [c.points, c.collapse] as const);
+      const there = await page.evaluate(([points, collapse, batch]) => globalThis.timeRips(points, 1, collapse, batch), [c.points, c.collapse, BATCH] as const);
       const browserCpu = ((await threadSeconds()) - before) * 1000;
       const cpu = process.threadCpuUsage();
       const started = performance.now();
-      const here = ripsPersistence(c.points, { maxDim: 1, collapse: c.collapse }).diagrams.map((d) => d.length);
+      let here: number[] = [];
+      for (let k = 0; k < BATCH; k++) here = ripsPersistence(c.points, { maxDim: 1, collapse: c.collapse }).diagrams.map((d) => d.length);
       const nodeWall = performance.now() - started;
       const used = process.threadCpuUsage(cpu);
       if (here.join() !== there.intervals.join()) throw new Error(`${c.name}: Node finds ${here} intervals per dimension, the browser ${there.intervals}`);
       if (run < WARM_UP) continue;
-      times.browserCpu.push(browserCpu);
-      times.nodeCpu.push((used.user + used.system) / 1000);
-      times.browserWall.push(there.ms);
-      times.nodeWall.push(nodeWall);
+      times.browserCpu.push(browserCpu / BATCH);
+      times.nodeCpu.push((used.user + used.system) / 1000 / BATCH);
+      times.browserWall.push(there.ms / BATCH);
+      times.nodeWall.push(nodeWall / BATCH);
     }
     const row = {
       browserCpuMs: round(median(times.browserCpu)),
