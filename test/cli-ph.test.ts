@@ -102,7 +102,7 @@ describe("output layouts", () => {
   it("ripser: header, dimension 0 by death with the infinite class last, higher dimensions latest birth first", () => {
     const input = { type: "lower" as const, n: 4, distances: [1, 2, 3, 4, 5, Math.fround(0.1)] };
     assert.equal(
-      formatRipser(threeDims, { input, usedThreshold: 4 }, 2),
+      formatRipser(threeDims, { input, usedThreshold: 4, valueRange: [Math.fround(0.1), 5], edges: 6 }, 2),
       [
         "value range: [0.1,5]",
         "distance matrix with 4 points, using threshold at enclosing radius 4",
@@ -122,19 +122,19 @@ describe("output layouts", () => {
 
   it("ripser: a threshold gives Ripser's sparse header, with its (n·n-1)/2 entry count", () => {
     const input = { type: "lower" as const, n: 4, distances: [1, 2, 3, 4, 5, 6] };
-    const text = formatRipser([[[0, Infinity]]], { input, threshold: 3.5, usedThreshold: 3.5 }, 0);
+    const text = formatRipser([[[0, Infinity]]], { input, threshold: 3.5, usedThreshold: 3.5, valueRange: [1, 6], edges: 3 }, 0);
     assert.equal(text, "value range: [1,6]\nsparse distance matrix with 4 points and 3/7 entries\npersistence intervals in dim 0:\n [0, )\n");
   });
 
   it("ripser: sparse input, point clouds with and without a threshold, dimensions capped at n - 2", () => {
     const sparse = { type: "sparse" as const, n: 3, i: [1], j: [0], d: [2] };
-    assert.equal(formatRipser([[], []], { input: sparse, usedThreshold: Infinity }, 1), "sparse distance matrix with 3 points and 1/3 entries\npersistence intervals in dim 0:\npersistence intervals in dim 1:\n");
+    assert.equal(formatRipser([[], []], { input: sparse, usedThreshold: Infinity, valueRange: [2, 2], edges: 1 }, 1), "sparse distance matrix with 3 points and 1/3 entries\npersistence intervals in dim 0:\npersistence intervals in dim 1:\n");
     const points = { type: "points" as const, points: [0, 0, 3, 4], dimension: 2 };
     assert.equal(
-      formatRipser([[[0, 5]], []], { input: points, usedThreshold: 5 }, 3),
+      formatRipser([[[0, 5]], []], { input: points, usedThreshold: 5, valueRange: [5, 5], edges: 1 }, 3),
       "point cloud with 2 points in dimension 2\nvalue range: [5,5]\ndistance matrix with 2 points, using threshold at enclosing radius 5\npersistence intervals in dim 0:\n [0,5)\n",
     );
-    assert.equal(formatRipser([[[0, 5]]], { input: points, threshold: 6, usedThreshold: 6 }, 0), "point cloud with 2 points in dimension 2\npersistence intervals in dim 0:\n [0,5)\n");
+    assert.equal(formatRipser([[[0, 5]]], { input: points, threshold: 6, usedThreshold: 6, valueRange: [5, 5], edges: 1 }, 0), "point cloud with 2 points in dimension 2\npersistence intervals in dim 0:\n [0,5)\n");
   });
 
   it("--ratio keeps pairs with death > birth · ratio and every infinite one", () => {

@@ -81,7 +81,17 @@ function checkIndexRange(n: number, maxDim: number): void {
  * default the enclosing radius, coefficients in Z/p). Intervals of zero length are left
  * out; a class that never dies has death Infinity.
  */
-export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): PersistenceResult & { n: number; valueRange: [number, number] } {
+/** What ripsPersistence says about the complex besides the intervals: what Ripser prints above them. */
+export interface RipsComplexFacts {
+  /** Number of points. */
+  n: number;
+  /** Smallest and largest distance in the input. */
+  valueRange: [number, number];
+  /** Edges within the threshold, before any collapse. */
+  edges: number;
+}
+
+export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): PersistenceResult & RipsComplexFacts {
   const { maxDim = 1, modulus = 2, cocycles = false, collapse = false } = options;
   checkOptions(maxDim, modulus);
   if (collapse && cocycles) throw new TdaInputError("cocycles come from the full complex: ask for either cocycles or collapse, not both");
@@ -96,11 +106,12 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
   } finally {
     helper?.close();
   }
-  const result: PersistenceResult & { n: number; valueRange: [number, number] } = {
+  const result: PersistenceResult & RipsComplexFacts = {
     diagrams: reducer.intervals,
     threshold: f.threshold,
     n: f.n,
     valueRange: f.valueRange,
+    edges: built.edges.size,
   };
   if (cocycles) result.cocycles = reducer.cocycles;
   return result;

@@ -85,13 +85,16 @@ function stripZeros(fraction: string): string {
 // ---------------------------------------------------------------------------------------
 // Ripser's text layout
 
-/** What the header lines of Ripser's output say about the input and the threshold. */
+/** What the header lines of Ripser's output say about the input and the complex. */
 export interface RipserHeaderFacts {
   input: RipsInput;
   /** The threshold asked for (`--threshold`), if any. */
   threshold?: number;
   /** The threshold the engine used: the enclosing radius when none was asked for. */
   usedThreshold: number;
+  /** Smallest and largest distance in the input, and the edges within the threshold: as the engine found them. */
+  valueRange: [number, number];
+  edges: number;
 }
 
 /** Largest finite float32: Ripser's "no threshold given" marker. */
@@ -117,34 +120,20 @@ export function formatRipser(diagrams: Diagrams, facts: RipserHeaderFacts, maxDi
   return lines.join("\n") + "\n";
 }
 
-function ripserHeader({ input, threshold, usedThreshold }: RipserHeaderFacts): string[] {
+function ripserHeader({ input, threshold, usedThreshold, valueRange, edges }: RipserHeaderFacts): string[] {
   const lines: string[] = [];
   const n = pointCount(input);
   const thresholded = threshold !== undefined;
   if (!Array.isArray(input) && input.type === "sparse") {
     return [`sparse distance matrix with ${n} points and ${input.i.length}/${(n * (n - 1)) / 2} entries`];
   }
-  const points = pointRows(input);
-  if (points) {
-    lines.push(`point cloud with ${n} points in dimension ${points[0]?.length ?? 0}`);
+  const dimension = pointDimension(input);
+  if (dimension !== undefined) {
+    lines.push(`point cloud with ${n} points in dimension ${dimension}`);
     // With a threshold Ripser goes straight to a sparse matrix and says nothing more.
     if (thresholded && Math.fround(threshold) < FLOAT32_MAX) return lines;
   }
-  let min = Infinity;
-  let max = -Infinity;
-  let edges = 0;
-  const limit = thresholded ? Math.fround(threshold) : Infinity;
-  const visit = (d: number) => {
-    if (d < min) min = d;
-    if (d > max) max = d;
-    if (d <= limit) edges++;
-  };
-  if (points) forEachEuclideanFloat32(points, visit);
-  else {
-    const { distances } = input as { distances: ArrayLike<number> };
-    for (let k = 0; k < distances.length; k++) visit(Math.fround(distances[k]));
-  }
-  lines.push(`value range: [${formatCppFloat(min)},${formatCppFloat(max)}]`);
+  lines.push(`value range: [${formatCppFloat(valueRange[0])},${formatCppFloat(valueRange[1])}]`);
   if (thresholded) {
     lines.push(`sparse distance matrix with ${n} points and ${edges}/${Math.floor((n * n - 1) / 2)} entries`);
   } else {
@@ -159,30 +148,10 @@ function pointCount(input: RipsInput): number {
   return input.n;
 }
 
-function pointRows(input: RipsInput): ArrayLike<number>[] | undefined {
-  if (Array.isArray(input)) return input;
-  if (input.type !== "points") return undefined;
-  const rows: ArrayLike<number>[] = [];
-  for (let k = 0; k < input.points.length; k += input.dimension) {
-    rows.push(Array.prototype.slice.call(input.points, k, k + input.dimension) as number[]);
-  }
-  return rows;
-}
-
-/** Pairwise distances computed in 32-bit float arithmetic, step by step as Ripser does. */
-function forEachEuclideanFloat32(points: ArrayLike<number>[], visit: (d: number) => void): void {
-  const f = Math.fround;
-  const rows = points.map((p) => Float32Array.from(p));
-  for (let i = 1; i < rows.length; i++) {
-    for (let j = 0; j < i; j++) {
-      let sum = 0;
-      for (let c = 0; c < rows[i].length; c++) {
-        const diff = f(rows[i][c] - rows[j][c]);
-        sum = f(sum + f(diff * diff));
-      }
-      visit(f(Math.sqrt(sum)));
-    }
-  }
+/** Coordinates per point of a point cloud; undefined for a distance matrix. */
+function pointDimension(input: RipsInput): number | undefined {
+  if (Array.isArray(input)) return input[0]?.length ?? 0;
+  return input.type === "points" ? input.dimension : undefined;
 }
 
 /**

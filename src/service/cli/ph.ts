@@ -65,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const diagrams: Diagrams = Array.from({ length: maxDim + 1 }, (_, dim) => result.diagrams[dim] ?? []);
   if (output === "ripser") {
-    process.stdout.write(formatRipser(diagrams, { input, threshold, usedThreshold: result.threshold }, maxDim, ratio));
+    process.stdout.write(formatRipser(diagrams, { input, threshold, usedThreshold: result.threshold, valueRange: result.valueRange, edges: result.edges }, maxDim, ratio));
   } else {
     const shown = visibleIntervals(diagrams, ratio);
     process.stdout.write(output === "json" ? formatJson(shown) : formatCsv(shown));
