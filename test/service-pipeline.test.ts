@@ -119,7 +119,7 @@ test("service: probes, metrics, backpressure, the enabled flag and the query API
     assert.equal(new Set(ids).size, ids.length);
     assert.equal(ids.at(-1), "a|8/2|23");
 
-    // Metrics: the runbook's names, process and GC metrics.
+    // Metrics: the names the alerts read, process and GC metrics.
     await waitFor("ready", async () => (await fetch(base + "/ready")).status === 200);
     const metrics = await (await fetch(base + "/metrics")).text();
     for (const name of [

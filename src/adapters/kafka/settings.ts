@@ -1,5 +1,5 @@
 /**
- * What the Kafka adapters need to know, with the runbook's defaults. The config schema
+ * What the Kafka adapters need to know, with the defaults the consumer group is operated with. The config schema
  * declares these settings; the composition root passes them here.
  */
 export interface KafkaSettings {

@@ -6,8 +6,8 @@ const RECENT_LATENCIES = 8192;
 
 /**
  * The pipeline's Prometheus metrics, on a registry of its own (tests run several pipelines
- * in one process). Names follow the runbook: its alert reads `streaming_tda_latency_p99`
- * in seconds, so that gauge is computed from the most recent latencies at scrape time.
+ * in one process). Names follow Prometheus' conventions; the latency alert reads `streaming_tda_latency_p99`
+ * in seconds (`> 0.2`), so that gauge is computed from the most recent latencies at scrape time.
  */
 export class PipelineMetrics implements OperationRecorder {
   readonly registry = new Registry();
@@ -82,7 +82,7 @@ export class PipelineMetrics implements OperationRecorder {
       labelNames: ["status"],
       registers,
     });
-    // Scale-out (Kafka, Redis, S3). The lag gauge keeps the name the runbook's alert reads.
+    // Scale-out (Kafka, Redis, S3). The lag gauge has the name the consumer-lag alert reads.
     this.kafkaLag = new Gauge({
       name: "kafka_consumer_lag",
       help: "Records of a partition not yet processed (their outputs not yet acknowledged): log end offset minus the next offset to process.",
@@ -114,7 +114,7 @@ export class PipelineMetrics implements OperationRecorder {
     const p99 = () => this.latencyQuantile(0.99);
     new Gauge({
       name: "streaming_tda_latency_p99",
-      help: "p99 of the most recent processing latencies, in seconds (the runbook's alert reads it).",
+      help: "p99 of the most recent processing latencies, in seconds (the latency alert reads it).",
       registers,
       collect() {
         this.set(p99());
