@@ -1,17 +1,26 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { deserialize, serialize } from "node:v8";
-import { TdaInputError } from "../../tda/index.ts";
+import { SetupError, systemReason } from "../errors.ts";
 import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+import { isDamage, sqliteCode, SQLITE_NOTADB } from "./sqlite-code.ts";
+import { decodeState, StateEncoder } from "./state-codec.ts";
+import { StoreLock } from "./store-lock.ts";
 
 /** Generation of keys stored but not in memory at the last checkpoint. */
 const EVICTED = -1;
 
 /**
  * The embedded store: one SQLite file through Node's built-in `node:sqlite` (no native
- * addon). State is serialized with V8's structured clone, so whatever a snapshot holds
- * (typed arrays, Infinity) comes back as it was.
+ * addon). State is written with the store's own binary codec (state-codec.ts), so whatever
+ * a snapshot holds (typed arrays, Maps, NaN, ±Infinity) comes back as it was, and writing
+ * tens of thousands of keys leaves no native garbage behind.
+ *
+ * Opening it takes the store's lock for the life of the process (store-lock.ts: a second
+ * process on the same file fails at start, naming the holder's pid) and runs SQLite's
+ * `quick_check` over every page, so a damaged file is refused at start rather than failing
+ * queries later. Damage found later (a read that hits a bad page) is remembered, and
+ * `ping()` answers false from then on, which takes the service out of readiness.
  *
  * Each state partition has one row: the epoch of its newest claim and its last checkpoint
  * (generation, position, shard states, counts). A checkpoint is one transaction that first
@@ -43,20 +52,41 @@ export class SqliteStateStore implements StateStore {
     pruneResults: StatementSync;
   };
   private readonly retentionMs: number;
+  private readonly lock: StoreLock | undefined;
+  private readonly encoder = new StateEncoder();
+  /** Set when SQLite reported the file damaged: what it said. */
+  private damaged: string | undefined;
 
-  /** `retentionMs`: results stored longer ago than this are pruned at each checkpoint. */
+  /**
+   * `retentionMs`: results stored longer ago than this are pruned at each checkpoint. Throws
+   * a SetupError naming the path when the file cannot be opened, is in use by another
+   * process, is damaged or has an earlier layout.
+   */
   constructor(path: string, options: { retentionMs?: number } = {}) {
     this.path = path;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
+    if (path !== ":memory:") {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (err) {
+        throw new SetupError(`store ${path}: cannot create its directory: ${systemReason(err)}`);
+      }
+    }
+    this.lock = path === ":memory:" ? undefined : StoreLock.acquire(path);
+    try {
+      this.db = openChecked(path);
+    } catch (err) {
+      this.lock?.release();
+      throw err;
+    }
     // First of all: switching to WAL and creating the tables take a write lock, which another
     // process reading the file (a backup, the sqlite3 shell) may hold for a moment.
     this.db.exec("PRAGMA busy_timeout = 5000");
     const earlierLayout = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint_meta'").get();
     if (earlierLayout) {
       this.db.close();
-      throw new TdaInputError(`${path}: this store file has an earlier layout (one unpartitioned checkpoint); move it aside to start afresh`);
+      this.lock?.release();
+      throw new SetupError(`store ${path} has an earlier layout (one unpartitioned checkpoint); move it aside to start afresh`);
     }
     this.db.exec(`
       PRAGMA journal_mode = WAL;
@@ -131,21 +161,37 @@ export class SqliteStateStore implements StateStore {
     };
   }
 
+  /** What SQLite said when it found the file damaged, if it did since it was opened. */
+  get damage(): string | undefined {
+    return this.damaged;
+  }
+
+  /** Runs a call on the database, noting a damaged file (for ping) before passing its error on. */
+  private guard<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (err) {
+      if (isDamage(err)) this.damaged ??= (err as Error).message;
+      throw err;
+    }
+  }
+
   async claim(partition: string): Promise<StateLease> {
-    const { epoch } = this.stmt.claim.get(partition) as { epoch: number };
+    const { epoch } = this.guard(() => this.stmt.claim.get(partition)) as { epoch: number };
     return {
       partition,
       epoch,
-      load: async () => this.load(partition),
-      save: async (checkpoint) => this.save(partition, epoch, checkpoint),
-      loadEvictedKeys: async (keys) => {
-        const found = new Map<string, unknown>();
-        for (const key of keys) {
-          const row = this.stmt.evictedKey.get(partition, key) as { state: Uint8Array } | undefined;
-          if (row) found.set(key, deserialize(row.state));
-        }
-        return found;
-      },
+      load: async () => this.guard(() => this.load(partition)),
+      save: async (checkpoint) => this.guard(() => this.save(partition, epoch, checkpoint)),
+      loadEvictedKeys: async (keys) =>
+        this.guard(() => {
+          const found = new Map<string, unknown>();
+          for (const key of keys) {
+            const row = this.stmt.evictedKey.get(partition, key) as { state: Uint8Array } | undefined;
+            if (row) found.set(key, decodeState(row.state));
+          }
+          return found;
+        }),
     };
   }
 
@@ -156,7 +202,7 @@ export class SqliteStateStore implements StateStore {
     if (!row) return undefined;
     const keys = new Map<string, unknown>();
     for (const k of this.stmt.liveKeys.iterate(partition, row.generation) as Iterable<{ key: string; state: Uint8Array }>) {
-      keys.set(k.key, deserialize(k.state));
+      keys.set(k.key, decodeState(k.state));
     }
     return {
       position: row.position === null ? undefined : JSON.parse(row.position),
@@ -164,7 +210,7 @@ export class SqliteStateStore implements StateStore {
       keys,
       // Evicted keys stay in the store; they are read back when they return.
       evicted: new Map(),
-      shards: deserialize(row.shards) as unknown[],
+      shards: decodeState(row.shards) as unknown[],
       counts: JSON.parse(row.counts),
       takenAt: row.taken_at,
     };
@@ -177,13 +223,14 @@ export class SqliteStateStore implements StateStore {
       const current = this.stmt.epoch.get(partition) as { epoch: number; generation: number };
       if (current.epoch !== epoch) throw new StaleEpochError(partition, epoch, current.epoch);
       const generation = current.generation + 1;
-      for (const [key, state] of cp.evicted) this.stmt.upsertKey.run(partition, key, EVICTED, serialize(state));
-      for (const [key, state] of cp.keys) this.stmt.upsertKey.run(partition, key, generation, serialize(state));
+      const encoder = this.encoder;
+      for (const [key, state] of cp.evicted) this.stmt.upsertKey.run(partition, key, EVICTED, encoder.encode(state));
+      for (const [key, state] of cp.keys) this.stmt.upsertKey.run(partition, key, generation, encoder.encode(state));
       this.stmt.putCheckpoint.run(
         generation,
         cp.position === undefined ? null : JSON.stringify(cp.position),
         cp.shardCount,
-        serialize(cp.shards),
+        encoder.encode(cp.shards),
         JSON.stringify(cp.counts),
         cp.takenAt,
         partition,
@@ -197,7 +244,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   async appendResults(records: readonly OutputRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    if (records.length > 0) this.guard(() => this.writeResults(records));
+  }
+
+  private writeResults(records: readonly OutputRecord[]): void {
     const now = Date.now();
     this.db.exec("BEGIN");
     try {
@@ -216,23 +266,25 @@ export class SqliteStateStore implements StateStore {
   }
 
   async keys(): Promise<KeySummary[]> {
-    return (this.stmt.keys.all() as Array<{ key: string; last_end: number | null; windows: number; anomalies: number }>).map(
+    return (this.guard(() => this.stmt.keys.all()) as Array<{ key: string; last_end: number | null; windows: number; anomalies: number }>).map(
       (r) => ({ key: r.key, lastEnd: r.last_end, windows: r.windows, anomalies: r.anomalies }),
     );
   }
 
   async latest(key: string): Promise<OutputRecord | undefined> {
-    const row = this.stmt.latest.get(key) as { record: string } | undefined;
+    const row = this.guard(() => this.stmt.latest.get(key)) as { record: string } | undefined;
     return row ? JSON.parse(row.record) : undefined;
   }
 
   async history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
-    return (this.stmt.history.all(key, from, to, limit) as Array<{ record: string }>).map((r) => JSON.parse(r.record));
+    return (this.guard(() => this.stmt.history.all(key, from, to, limit)) as Array<{ record: string }>).map((r) => JSON.parse(r.record));
   }
 
+  /** False once the file was found damaged, or when a read of its first pages fails. */
   async ping(): Promise<boolean> {
+    if (this.damaged !== undefined) return false;
     try {
-      this.db.prepare("SELECT 1").get();
+      this.guard(() => this.stmt.epoch.get(""));
       return true;
     } catch {
       return false;
@@ -241,5 +293,28 @@ export class SqliteStateStore implements StateStore {
 
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+    this.lock?.release();
+  }
+}
+
+/** Opens the file and checks every page (quick_check), or throws a SetupError that names it. */
+function openChecked(path: string): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    const rows = db.prepare("PRAGMA quick_check(5)").all() as Array<{ quick_check: string }>;
+    if (rows.length !== 1 || rows[0].quick_check !== "ok") {
+      throw new SetupError(
+        `store ${path} is damaged (SQLite's quick_check: ${rows.slice(0, 3).map((r) => r.quick_check).join("; ")}): ` +
+          "restore it from a backup, or move it aside to start afresh",
+      );
+    }
+    return db;
+  } catch (err) {
+    if (db?.isOpen) db.close();
+    if (err instanceof SetupError) throw err;
+    if (sqliteCode(err) === SQLITE_NOTADB) throw new SetupError(`store ${path} is not a SQLite database: give --store a new file, or the store's own`);
+    if (isDamage(err)) throw new SetupError(`store ${path} is damaged (${(err as Error).message}): restore it from a backup, or move it aside to start afresh`);
+    throw new SetupError(`store ${path}: cannot open it: ${(err as Error).message}`);
   }
 }
