@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { WHOLE_STATE, type OutputRecord, type Sink, type Source, type SourcePosition, type SourceRecord, type StateLease, type StateStore } from "../../adapters/types.ts";
+import { resolveConfig } from "../../stream/config.ts";
 import type { RawRecord, StreamConfig, StreamCounts } from "../../stream/types.ts";
 import { addCounts, emptyCounts, joinSnapshots, splitState } from "./checkpoint-state.ts";
 import type { Logger } from "./logger.ts";
@@ -49,6 +50,10 @@ export class PipelineRunner {
   /** Per shard, the counts of its last answer (counts are cumulative). */
   private shardCounts: StreamCounts[] = [];
   private shardLiveKeys: number[] = [];
+  /** Per shard, evicted keys' states held until a checkpoint stores them (from its last answer). */
+  private shardPendingEvicted: number[] = [];
+  /** stream.maxKeys: live keys in the whole process, split evenly over the shards. */
+  private maxKeys = 0;
   private inFlight = 0;
   /** Batches are numbered from 1 as they are dispatched. */
   private batchSeq = 0;
@@ -84,13 +89,18 @@ export class PipelineRunner {
     const checkpoint = await this.lease.load();
     this.shardCount = Math.max(1, workers);
     const states = splitState(checkpoint, this.shardCount);
+    // Keys are hashed evenly over the shards, so each holds its share of the cap: the whole
+    // process never holds more than maxKeys (a skewed key set evicts a little early).
+    this.maxKeys = resolveConfig(stream).maxKeys;
+    const shardStream: StreamConfig = { ...stream, maxKeys: Math.max(1, Math.floor(this.maxKeys / this.shardCount)) };
     const loadKeys = (keys: string[]) => this.lease.loadEvictedKeys(keys);
     this.shards = states.map((state) => {
-      const init: ShardInit = { config: stream, state };
+      const init: ShardInit = { config: shardStream, state };
       return workers > 0 ? new WorkerShard(init, loadKeys) : new InlineShard(init, loadKeys);
     });
     this.shardCounts = states.map((s) => s?.counts ?? emptyCounts());
     this.shardLiveKeys = states.map((s) => (s ? Object.keys(s.keys).length : 0));
+    this.shardPendingEvicted = states.map(() => 0);
     this.lastDispatched = checkpoint?.position;
     this.lastAckedPosition = checkpoint?.position;
     this.lastCommitted = checkpoint?.position;
@@ -113,8 +123,12 @@ export class PipelineRunner {
     return !this.enabled;
   }
 
+  /**
+   * Intake waits: too many events in flight, or evicted keys' states piling up (twice
+   * maxKeys) while a checkpoint that will store them is under way.
+   */
   get overloaded(): boolean {
-    return this.inFlight >= this.options.maxInFlight;
+    return this.inFlight >= this.options.maxInFlight || (this.checkpointing !== undefined && sum(this.shardPendingEvicted) >= 2 * this.maxKeys);
   }
 
   get inFlightEvents(): number {
@@ -319,6 +333,12 @@ export class PipelineRunner {
     this.shardCounts[shard] = after;
     this.shardLiveKeys[shard] = answer.liveKeys;
     metrics.activeKeys.set(sum(this.shardLiveKeys));
+    this.shardPendingEvicted[shard] = answer.pendingEvicted;
+    // Evicted keys' states wait in memory for a checkpoint: once there are as many as maxKeys,
+    // one is taken now rather than at the interval, so many new keys cannot outgrow the cap.
+    if (this.checkpointing === undefined && !this.stopping && sum(this.shardPendingEvicted) >= this.maxKeys) {
+      void this.checkpoint().catch((err) => this.fail(err));
+    }
   }
 
   /** One checkpoint at a time; a call during one waits for it and takes the next. */
@@ -347,6 +367,10 @@ export class PipelineRunner {
     const checkpoint = joinSnapshots(snapshots, position, this.shardCount);
     await this.lease.save(checkpoint);
     for (const shard of this.shards) shard.confirmSnapshot();
+    snapshots.forEach((snap, s) => {
+      this.shardPendingEvicted[s] = Math.max(0, this.shardPendingEvicted[s] - Object.keys(snap.evicted).length);
+    });
+    this.poke();
     if (position !== undefined) await this.options.source.commit(position);
     this.lastCommitted = position;
     this.lastCheckpointAt = Date.now();

@@ -12,6 +12,8 @@ export interface ShardBatchResult {
   computeSeconds: Float64Array;
   counts: StreamCounts;
   liveKeys: number;
+  /** Evicted keys' states held until a checkpoint stores them. */
+  pendingEvicted: number;
   /** The batch was past a stop's cutoff and left unprocessed. */
   skipped?: boolean;
 }
@@ -128,6 +130,7 @@ export class ShardCore {
       computeSeconds: Float64Array.from(compute),
       counts: this.processor.counts(),
       liveKeys: this.processor.liveKeys,
+      pendingEvicted: this.pendingEvicted.size,
     };
   }
 
@@ -139,6 +142,7 @@ export class ShardCore {
       computeSeconds: new Float64Array(0),
       counts: this.processor.counts(),
       liveKeys: this.processor.liveKeys,
+      pendingEvicted: this.pendingEvicted.size,
       skipped: true,
     };
   }
@@ -152,6 +156,7 @@ export class ShardCore {
       computeSeconds: new Float64Array(outputs.length),
       counts: this.processor.counts(),
       liveKeys: this.processor.liveKeys,
+      pendingEvicted: this.pendingEvicted.size,
     };
   }
 
