@@ -9,23 +9,25 @@ export interface ProcessRun {
   /** Peak resident set size in megabytes (GNU time's %M, in KiB). */
   peakMb: number;
   stdout: string;
+  /** The command's own stderr, without GNU time's report. */
+  stderr: string;
 }
 
 /**
  * Runs `command` to completion under GNU time and measures it. Throws with the command's
  * stderr when it fails, so a broken tool never passes for a fast one.
  */
-export function runMeasured(command: string, args: string[], input?: string): ProcessRun {
+export function runMeasured(command: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): ProcessRun {
   // GNU time writes its report as the last line of stderr; a marker keeps it apart from the command's own stderr.
   const started = process.hrtime.bigint();
-  const result = spawnSync(GNU_TIME, ["-f", "peak-kib %M", command, ...args], { encoding: "utf8", maxBuffer: 1 << 30, input });
+  const result = spawnSync(GNU_TIME, ["-f", "peak-kib %M", command, ...args], { encoding: "utf8", maxBuffer: 1 << 30, input, env });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report = /peak-kib (\d+)\s*$/.exec(result.stderr ?? "");
   if (result.error) throw result.error;
   if (result.status !== 0 || !report) {
     throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}: ${(result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
   }
-  return { seconds, peakMb: Number(report[1]) / 1024, stdout: result.stdout };
+  return { seconds, peakMb: Number(report[1]) / 1024, stdout: result.stdout, stderr: result.stderr.slice(0, report.index) };
 }
 
 export function median(values: number[]): number {
