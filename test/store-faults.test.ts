@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { SetupError } from "../src/adapters/errors.ts";
+import { SetupError } from "../src/adapters/types.ts";
 import { decodeState, StateEncoder } from "../src/adapters/store/state-codec.ts";
 import { SqliteStateStore } from "../src/adapters/store/sqlite-store.ts";
 import type { OutputRecord } from "../src/adapters/types.ts";

@@ -7,6 +7,7 @@
  */
 
 import type { OutputRecord, RawRecord } from "../stream/types.ts";
+import { TdaInputError } from "../tda/types.ts";
 
 /**
  * A place in a source to resume from, as plain JSON: a byte offset for a file, an event
@@ -240,4 +241,14 @@ export interface PartitionedInput {
  */
 export interface OperationRecorder {
   record(system: "redis" | "s3", operation: string, seconds: number, failed: boolean): void;
+}
+
+/**
+ * A fault in the setup that the operator can fix: a path that cannot be opened, a port in
+ * use, a store that another process holds or that is damaged, a file that is not the one a
+ * checkpoint was taken on. The message names the path, host or port and what to do; the
+ * service reports it as one line with the configuration exit status, not as an internal error.
+ */
+export class SetupError extends TdaInputError {
+  override name = "SetupError";
 }

@@ -1,4 +1,4 @@
-import { SetupError } from "../adapters/errors.ts";
+import { SetupError } from "../adapters/types.ts";
 import { CliError } from "./cli/args.ts";
 import type { PipelineConfig } from "./config/config.ts";
 import type { Logger } from "./runtime/logger.ts";

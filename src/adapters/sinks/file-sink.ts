@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
-import { SetupError, systemReason } from "../errors.ts";
-import type { OutputRecord, Sink } from "../types.ts";
+import { systemReason } from "../system-reason.ts";
+import { SetupError, type OutputRecord, type Sink } from "../types.ts";
 
 export interface FileSinkOptions {
   /** Also survive a machine crash: each batch is synced to disk, at a cost. */

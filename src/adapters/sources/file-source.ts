@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SetupError, systemReason } from "../errors.ts";
+import { systemReason } from "../system-reason.ts";
 import { GatedSource } from "../pause-gate.ts";
-import type { Source, SourcePosition, SourceRecord } from "../types.ts";
+import { SetupError, type Source, type SourcePosition, type SourceRecord } from "../types.ts";
 import { LineSplitter } from "./line-splitter.ts";
 
 export interface FileSourceOptions {

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { SetupError, systemReason } from "../errors.ts";
-import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+import { systemReason } from "../system-reason.ts";
+import { SetupError, StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
 import { isDamage, sqliteCode, SQLITE_NOTADB } from "./sqlite-code.ts";
 import { decodeState, StateEncoder } from "./state-codec.ts";
 import { StoreLock } from "./store-lock.ts";

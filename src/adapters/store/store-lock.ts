@@ -1,5 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
-import { SetupError } from "../errors.ts";
+import { SetupError } from "../types.ts";
 import { SQLITE_BUSY, sqliteCode } from "./sqlite-code.ts";
 
 /**
