@@ -20,17 +20,16 @@ stateStoreContract("sqlite", {
 
 stateStoreContract("memory", { create: async () => new MemoryStateStore() });
 
-test("sqlite store: two connections to one file fence each other", async () => {
+test("sqlite store: one file has one opener; a second is refused (test/store-faults.test.ts), so fencing is per store", async () => {
   const path = join(mkdtempSync(join(tmpdir(), "stda-store-")), "s.db");
   const first = new SqliteStateStore(path);
-  const second = new SqliteStateStore(path);
   try {
+    assert.throws(() => new SqliteStateStore(path), /is in use by pid/);
     const old = await first.claim(WHOLE_STATE);
-    await second.claim(WHOLE_STATE);
+    await first.claim(WHOLE_STATE);
     await assert.rejects(old.save({ position: 1, shardCount: 1, keys: new Map(), evicted: new Map(), shards: [], counts: {}, takenAt: 0 }), /another owner/);
   } finally {
     await first.close();
-    await second.close();
   }
 });
 
