@@ -73,3 +73,37 @@ test("the checks' own verdicts: CPUs, memory, reachability", async () => {
   assert.equal(closed.status, "FAIL");
   assert.match(closed.detail, /unreachable: ECONNREFUSED/);
 });
+
+test("preflight checks every Kafka broker, the Redis store and the S3 endpoint the config names", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "preflight-"));
+  const up = await listening();
+  const down = await listening();
+  await new Promise((r) => down.server.close(r)); // a closed port
+  const http = await listening();
+  await new Promise((r) => http.server.close(r));
+  try {
+    const path = join(dir, "scale-out.yaml");
+    writeFileSync(
+      path,
+      [
+        "source: { type: kafka, topic: events }",
+        "sink: { type: kafka }",
+        `store: { path: "redis://127.0.0.1:${up.port}" }`,
+        `http: { host: 127.0.0.1, port: ${http.port} }`,
+        `kafka: { brokers: ["127.0.0.1:${up.port}", "127.0.0.1:${down.port}"] }`,
+        `archive: { url: "s3://bucket/prefix", endpoint: "http://127.0.0.1:${up.port}" }`,
+        "",
+      ].join("\n"),
+    );
+    const r = cli(["preflight", "--config", path, "--min-memory-gb", "0.1", "--min-disk-gb", "0.01"]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^ok {4}kafka {5}127\\.0\\.0\\.1:${up.port} reachable$`, "m"));
+    assert.match(r.stdout, new RegExp(`^FAIL {2}kafka {5}127\\.0\\.0\\.1:${down.port} unreachable: ECONNREFUSED$`, "m"));
+    assert.match(r.stdout, new RegExp(`^ok {4}redis {5}127\\.0\\.0\\.1:${up.port} reachable$`, "m"));
+    assert.match(r.stdout, new RegExp(`^ok {4}s3 {8}127\\.0\\.0\\.1:${up.port} reachable$`, "m"));
+    assert.doesNotMatch(r.stdout, /names no Kafka/);
+    assert.match(r.stdout, /^preflight: 1 check failed$/m);
+  } finally {
+    up.server.close();
+  }
+});
