@@ -30,8 +30,9 @@ export interface KafkaSettings {
   deadLetterTopic: string | null;
   /**
    * Producer: compression codec, most bytes per produce request, idempotence (acks=all).
-   * There is no linger: the runner hands the sink one batch of outputs at a time and waits
-   * for its acknowledgement, so each batch is sent at once, split at batchBytes. The split
+   * There is no linger: the runner hands the sink one write at a time (the outputs of every
+   * batch that became ready while the last write was out) and waits for its
+   * acknowledgement, so each write is sent at once, split at batchBytes. The split
    * requests go one after another (one key's results keep their order), so a small
    * batchBytes costs one round trip per batchBytes of results: the default is the broker's
    * default largest message batch, 1 MiB, not the Java client's 64 KiB per partition.
@@ -53,7 +54,7 @@ export const DEFAULT_KAFKA: KafkaSettings = {
   sessionTimeoutMs: 60_000,
   heartbeatIntervalMs: 20_000,
   maxPollIntervalMs: 300_000,
-  fetchMinBytes: 50_000,
+  fetchMinBytes: 1,
   fetchMaxWaitMs: 100,
   maxPartitionFetchBytes: 10_485_760,
   resultsTopic: "streaming-tda-results",

@@ -192,7 +192,7 @@ export const PIPELINE_SETTINGS: SectionSetting = {
         sessionTimeoutMs: { type: "integer", min: 1000, max: 3_600_000, default: 60_000, help: "classic protocol: a member silent this long is removed" },
         heartbeatIntervalMs: { type: "integer", min: 100, max: 3_600_000, default: 20_000, help: "classic protocol: heartbeat interval" },
         maxPollIntervalMs: { type: "integer", min: 1000, max: 3_600_000, default: 300_000, help: "longest a member may take to rejoin during a rebalance" },
-        fetchMinBytes: { type: "integer", min: 1, max: 100_000_000, default: 50_000, help: "a fetch returns once this much is ready, or after fetchMaxWaitMs" },
+        fetchMinBytes: { type: "integer", min: 1, max: 100_000_000, default: 1, help: "a fetch returns once this much is ready, or after fetchMaxWaitMs (1: as soon as there is a record)" },
         fetchMaxWaitMs: { type: "integer", min: 1, max: 60_000, default: 100, help: "longest a fetch waits for fetchMinBytes" },
         maxPartitionFetchBytes: { type: "integer", min: 1024, max: 1_000_000_000, default: 10_485_760, help: "most bytes per partition in one fetch" },
         resultsTopic: { type: "string", default: "streaming-tda-results", help: "sink.type kafka: window results" },

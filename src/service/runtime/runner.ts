@@ -8,6 +8,7 @@ import type { Logger } from "./logger.ts";
 import type { PipelineMetrics } from "./metrics.ts";
 import { routeKey } from "./route-key.ts";
 import type { ShardBatchResult, ShardInit } from "./shard-core.ts";
+import { GroupedWrites } from "./grouped-writes.ts";
 import { InlineShard, shardOf, WorkerShard, type Shard } from "./shard.ts";
 
 export interface RunnerOptions {
@@ -25,6 +26,14 @@ export interface RunnerOptions {
   maxInFlight: number;
   metrics: PipelineMetrics;
   logger: Logger;
+}
+
+/** One dispatched batch's shard results, on their way to the sinks. */
+interface WrittenBatch {
+  answers: Array<ShardBatchResult | undefined>;
+  arrivals: number[][];
+  events: number;
+  seq: number;
 }
 
 export type RunnerState = "starting" | "running" | "paused" | "stopping" | "stopped" | "failed";
@@ -67,6 +76,7 @@ export class PipelineRunner {
   private lastCommitted: SourcePosition | undefined;
   /** Resolves when every batch dispatched so far has been written to the sinks. */
   private sinkTail: Promise<void> = Promise.resolve();
+  private readonly writes = new GroupedWrites<WrittenBatch>((batches) => this.writeGroup(batches));
   private enabled = true;
   private stopping = false;
   private checkpointing: Promise<void> | undefined;
@@ -276,17 +286,20 @@ export class PipelineRunner {
   }
 
   /**
-   * Appends to the sink chain: waits for this batch's shard results, then writes them, after
-   * every earlier batch. Outputs reach the sinks in input order per key.
+   * Queues this batch's outputs for the sinks, after every earlier batch's: outputs reach the
+   * sinks in input order per key. Batches whose results are ready while a write is out go
+   * together in the next write (one round trip to each sink for all of them).
    */
   private writeInOrder(results: Promise<Array<ShardBatchResult | undefined>>, arrivals: number[][], events = 0, seq = 0): void {
+    this.sinkTail = this.writes.add(results.then((answers) => ({ answers, arrivals, events, seq })));
+    this.sinkTail.catch((err) => this.fail(err));
+  }
+
+  private async writeGroup(batches: WrittenBatch[]): Promise<void> {
     const { sinks, metrics } = this.options;
-    const previous = this.sinkTail;
-    this.sinkTail = (async () => {
-      const answers = await results;
-      await previous;
-      const outputs: OutputRecord[] = [];
-      const latencyFrom: number[] = [];
+    const outputs: OutputRecord[] = [];
+    const latencyFrom: number[] = [];
+    for (const { answers, arrivals } of batches) {
       answers.forEach((answer, s) => {
         if (!answer) return;
         this.noteCounts(s, answer);
@@ -302,12 +315,13 @@ export class PipelineRunner {
           }
         }
       });
-      if (outputs.length > 0) await Promise.all(sinks.map((sink) => sink.write(outputs)));
-      const now = performance.now();
-      for (const t of latencyFrom) metrics.observeLatency((now - t) / 1000);
-      metrics.windows.inc(latencyFrom.length);
+    }
+    if (outputs.length > 0) await Promise.all(sinks.map((sink) => sink.write(outputs)));
+    const now = performance.now();
+    for (const t of latencyFrom) metrics.observeLatency((now - t) / 1000);
+    metrics.windows.inc(latencyFrom.length);
+    for (const { events, seq } of batches) {
       this.inFlight -= events;
-      metrics.inFlight.set(this.inFlight);
       if (seq > 0) {
         if (this.cut === undefined || seq <= this.cut.seq) {
           this.lastAckedSeq = seq;
@@ -315,9 +329,9 @@ export class PipelineRunner {
         }
         this.batchPositions.delete(seq);
       }
-      this.poke();
-    })();
-    this.sinkTail.catch((err) => this.fail(err));
+    }
+    metrics.inFlight.set(this.inFlight);
+    this.poke();
   }
 
   private get maxDim(): number {
