@@ -52,10 +52,13 @@ export function createSource(config: PipelineConfig, batchSize: number): Source 
   }
 }
 
-/** The store the config names: a SQLite file, or (store: none) this process's memory. */
-/** The store the config names: a SQLite file, Redis (store.path redis://…), or (store: none) this process's memory. */
-export async function createStore(config: PipelineConfig, recorder?: OperationRecorder): Promise<StateStore> {
-  if (config.store === null) return new MemoryStateStore();
+/**
+ * The store the config names: a SQLite file, Redis (store.path redis://…), or (store: none)
+ * this process's memory, which keeps a bounded number of evicted keys' states and tells
+ * `onDiscard` how many it forgets.
+ */
+export async function createStore(config: PipelineConfig, recorder?: OperationRecorder, onDiscard?: (keys: number) => void): Promise<StateStore> {
+  if (config.store === null) return new MemoryStateStore({ onDiscard });
   if (/^rediss?:\/\//.test(config.store.path)) {
     const { RedisStateStore } = await import("../adapters/redis/redis-store.ts");
     const url = new URL(config.store.path);
@@ -64,6 +67,24 @@ export async function createStore(config: PipelineConfig, recorder?: OperationRe
     return new RedisStateStore({ url: url.toString(), prefix, maxResultsPerKey, resultTtlSeconds: Math.round(resultTtlHours * 3600), recorder });
   }
   return new SqliteStateStore(config.store.path, { retentionMs: config.store.retentionHours * 3600_000 });
+}
+
+/** Milliseconds between two warnings about discarded state: the counter has every one. */
+const DISCARD_WARNING_MS = 60_000;
+
+/** Counts evicted keys' states the store forgot, and warns: at once, then at most once a minute. */
+function discardWarning(metrics: PipelineMetrics, logger: Logger): (keys: number) => void {
+  let total = 0;
+  let warnedAt = -Infinity;
+  return (keys) => {
+    total += keys;
+    metrics.evictedStateDiscarded.inc(keys);
+    if (Date.now() - warnedAt < DISCARD_WARNING_MS) return;
+    warnedAt = Date.now();
+    logger.warn("evicted keys' state discarded: without a store (--store none) only the most recently evicted keys' states are kept in memory; a discarded key starts afresh (windows, detector history) if it returns. Give --store PATH to keep them all", {
+      discardedSoFar: total,
+    });
+  };
 }
 
 /** The S3 archive the config names, if any. */
@@ -106,7 +127,7 @@ export async function startPipeline(
   const metrics = options.metrics ?? new PipelineMetrics();
   if (config.source.type === "kafka") return startPartitioned(config, config.source.topic, { ...options, metrics });
   const source = options.source ?? createSource(config, config.runner.batchSize);
-  const store = options.store ?? (await createStore(config, metrics));
+  const store = options.store ?? (await createStore(config, metrics, discardWarning(metrics, logger)));
   const ownsStore = options.store === undefined;
   const archive = await createArchive(config, metrics);
   const sinks = [...(options.sinks ?? [await createSink(config)]), new StoreSink(store)];
@@ -188,7 +209,7 @@ async function startPartitioned(
     import("./runtime/partitioned-runner.ts"),
   ]);
   const rawBytes = new RawBytesKeeper();
-  const store = options.store ?? (await createStore(config, metrics));
+  const store = options.store ?? (await createStore(config, metrics, discardWarning(metrics, logger)));
   const ownsStore = options.store === undefined;
   const archive = await createArchive(config, metrics).catch(async (err) => {
     if (ownsStore) await store.close();

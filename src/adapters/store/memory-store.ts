@@ -38,11 +38,14 @@ export class MemoryStateStore implements StateStore {
   private readonly summaries = new Map<string, KeyRecord>();
   private readonly maxResults: number;
   private readonly maxEvictedKeys: number;
+  private readonly onDiscard: ((keys: number) => void) | undefined;
   private closed = false;
 
-  constructor(options: { maxResults?: number; maxEvictedKeys?: number } = {}) {
+  /** `onDiscard`: told how many evicted keys' states a checkpoint forgot to stay within `maxEvictedKeys`. */
+  constructor(options: { maxResults?: number; maxEvictedKeys?: number; onDiscard?: (keys: number) => void } = {}) {
     this.maxResults = options.maxResults ?? 1024;
     this.maxEvictedKeys = options.maxEvictedKeys ?? 10_000;
+    this.onDiscard = options.onDiscard;
   }
 
   async claim(partition: string): Promise<StateLease> {
@@ -78,10 +81,13 @@ export class MemoryStateStore implements StateStore {
       state.evicted.set(key, keyState);
     }
     for (const key of copy.keys.keys()) state.evicted.delete(key);
+    let discarded = 0;
     for (const key of state.evicted.keys()) {
       if (state.evicted.size <= this.maxEvictedKeys) break;
       state.evicted.delete(key);
+      discarded++;
     }
+    if (discarded > 0) this.onDiscard?.(discarded);
     copy.evicted = new Map();
     state.checkpoint = copy;
   }

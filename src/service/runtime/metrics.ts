@@ -22,6 +22,7 @@ export class PipelineMetrics implements OperationRecorder {
   readonly inFlight: Gauge;
   readonly paused: Gauge;
   readonly checkpoints: Counter;
+  readonly evictedStateDiscarded: Counter;
   readonly checkpointSeconds: Histogram;
   readonly httpRejected: Counter<"status">;
   readonly kafkaLag: Gauge<"topic" | "partition">;
@@ -70,6 +71,11 @@ export class PipelineMetrics implements OperationRecorder {
     this.inFlight = new Gauge({ name: "streaming_tda_in_flight_events", help: "Events handed to workers and not yet finished.", registers });
     this.paused = new Gauge({ name: "streaming_tda_paused", help: "1 while processing is paused by the streaming_tda_enabled flag.", registers });
     this.checkpoints = new Counter({ name: "streaming_tda_checkpoints_total", help: "Checkpoints written.", registers });
+    this.evictedStateDiscarded = new Counter({
+      name: "streaming_tda_evicted_state_discarded_total",
+      help: "Keys evicted from memory whose state was then forgotten (no durable store): each starts afresh if it returns.",
+      registers,
+    });
     this.checkpointSeconds = new Histogram({
       name: "streaming_tda_checkpoint_seconds",
       help: "Time from checkpoint barrier to commit.",
