@@ -1,11 +1,8 @@
 import { SetupError } from "../adapters/types.ts";
 import { CliError } from "./cli/args.ts";
-import type { PipelineConfig } from "./config/config.ts";
+import { EX_CONFIG, type PipelineConfig } from "./config/config.ts";
 import type { Logger } from "./runtime/logger.ts";
 import { startPipeline, type RunningPipeline } from "./pipeline.ts";
-
-/** sysexits' EX_CONFIG: the setup is wrong (a path, a port, a store), not the program. */
-const EX_CONFIG = 78;
 
 /** Seconds between SIGTERM and a forced exit: Kubernetes waits 30 s, the runbook asks for 10. */
 export const STOP_DEADLINE_MS = 9000;
