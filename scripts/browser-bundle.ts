@@ -6,7 +6,7 @@
  * a value import of any other file under src/ fails the build, so the browser runs the
  * library as users get it, never a copy or a private part of it.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
 
@@ -65,14 +65,22 @@ export async function bundleForBrowser(options: BrowserBundleOptions): Promise<B
   }
   const files: BundledFile[] = [];
   for (const out of result.outputFiles) {
-    if (options.outdir !== undefined) {
-      mkdirSync(dirname(out.path), { recursive: true });
-      writeFileSync(out.path, out.contents);
-    }
+    if (options.outdir !== undefined) writeAtomically(out.path, out.contents);
     const entry = entries.get(out.path);
     if (entry !== undefined) files.push({ entry: entry.name, file: basename(out.path), css: entry.css, text: out.text });
   }
   return files;
+}
+
+/**
+ * Writes a file whole or not at all (a temporary file renamed over it): a server, or
+ * another build of the same sources, never sees half of it.
+ */
+export function writeAtomically(path: string, contents: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
 }
 
 /** Refuses value imports of src/ other than the library's entry point. */

@@ -153,7 +153,7 @@ test("service: probes, metrics, backpressure, the enabled flag and the query API
     assert.deepEqual(history.results.map((r) => r.id), ["a|8/2|21", "a|8/2|23"]);
     assert.equal((await fetch(base + "/api/keys/zzz/latest")).status, 404);
     assert.equal((await fetch(base + "/api/keys/a/history?from=x")).status, 400);
-    assert.match(await (await fetch(base + "/")).text(), /<title>streaming-tda<\/title>/);
+    assert.match(await (await fetch(base + "/")).text(), /<title>streaming-tda · live<\/title>/);
   } finally {
     await pipeline.stop();
   }

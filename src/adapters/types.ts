@@ -170,6 +170,28 @@ export interface StateLease {
   loadEvictedKeys(keys: readonly string[]): Promise<Map<string, unknown>>;
 }
 
+/** One page of keys in key order: those after `after` (exclusive), at most `limit`. */
+export interface KeyPage {
+  after?: string;
+  limit: number;
+}
+
+/**
+ * Where a page of history goes on: the end time and id of the last result of the page
+ * before (results are ordered by end time, then id).
+ */
+export interface HistoryCursor {
+  end: number;
+  id: string;
+}
+
+export interface HistoryPage {
+  /** "asc" (default): oldest first; "desc": newest first. */
+  order?: "asc" | "desc";
+  /** Continue after this result, in the order asked. */
+  after?: HistoryCursor;
+}
+
 export interface StateStore {
   readonly kind: string;
   /** False when the state lives only as long as this process (the in-memory store). */
@@ -178,11 +200,14 @@ export interface StateStore {
   claim(partition: string): Promise<StateLease>;
   /** Window results for queries; a record stored twice with the same id is kept once. Other records are ignored. */
   appendResults(records: readonly OutputRecord[]): Promise<void>;
-  keys(): Promise<KeySummary[]>;
+  /** Summaries of every key with results, in key order; or one page of them. */
+  keys(page?: KeyPage): Promise<KeySummary[]>;
+  /** Summaries of these keys (those that have results), in key order. */
+  keySummaries(keys: readonly string[]): Promise<KeySummary[]>;
   /** The stored window result of `key` with the latest end time. */
   latest(key: string): Promise<OutputRecord | undefined>;
-  /** Window results of `key` whose end time lies in [from, to], oldest first, at most `limit`. */
-  history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]>;
+  /** Window results of `key` whose end time lies in [from, to], oldest first (or as `page` asks), at most `limit`. */
+  history(key: string, from: number, to: number, limit: number, page?: HistoryPage): Promise<OutputRecord[]>;
   /** Cheap round trip for readiness. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -12,7 +12,9 @@ import { MemoryStateStore } from "../adapters/store/memory-store.ts";
 import { SqliteStateStore } from "../adapters/store/sqlite-store.ts";
 import type { ResultArchive, Sink, Source, StateStore } from "../adapters/types.ts";
 import type { PipelineConfig } from "./config/config.ts";
+import { LiveFeed } from "./http/live-feed.ts";
 import { ServiceHttpServer } from "./http/server.ts";
+import { resolveConfig } from "../stream/config.ts";
 import type { Logger } from "./runtime/logger.ts";
 import { PipelineMetrics } from "./runtime/metrics.ts";
 import type { PartitionedRunner } from "./runtime/partitioned-runner.ts";
@@ -130,7 +132,11 @@ export async function startPipeline(
   const store = options.store ?? (await createStore(config, metrics, discardWarning(metrics, logger)));
   const ownsStore = options.store === undefined;
   const archive = await createArchive(config, metrics);
-  const sinks = [...(options.sinks ?? [await createSink(config)]), new StoreSink(store)];
+  // The page's live updates follow the store, so what they show is already queryable.
+  const stream = resolveConfig(config.stream);
+  const live = config.http.enabled ? new LiveFeed({ store, maxKeys: stream.maxKeys }) : undefined;
+  const storeSink = new StoreSink(store);
+  const sinks = [...(options.sinks ?? [await createSink(config)]), live ? live.after(storeSink) : storeSink];
   if (archive) sinks.push(new ArchiveSink(archive));
   const runner = new PipelineRunner({
     stream: config.stream,
@@ -162,6 +168,15 @@ export async function startPipeline(
         archive,
         metrics,
         logger,
+        live: live && {
+          feed: live,
+          info: {
+            detectorThreshold: stream.detector.threshold,
+            scales: stream.scales.map((s) => s.name),
+            maxDim: stream.maxDim,
+            projection: config.stream.projection === true,
+          },
+        },
       });
       port = await server.listen();
       logger.info("http listening", { port, host: config.http.host });

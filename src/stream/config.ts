@@ -34,6 +34,7 @@ export interface ResolvedConfig {
   detector: { warmup: number; threshold: number; history: number; minRelativeSpread: number; span: number };
   features: FeatureName[];
   tracking: { dims: number[]; minRelativePersistence: number; updateRelativeChange: number };
+  projection: boolean;
 }
 
 export const ALL_FEATURES: readonly FeatureName[] = ["count", "total_persistence", "entropy"];
@@ -138,6 +139,11 @@ export const STREAM_SETTINGS: SectionSetting = {
         minRelativePersistence: { type: "number", min: 0, default: 0.1, help: "smallest persistence tracked, as a fraction of the window's threshold" },
         updateRelativeChange: { type: "number", min: 0, default: 0.25, help: "relative change in persistence that emits feature_update" },
       },
+    },
+    projection: {
+      type: "boolean",
+      default: false,
+      help: "window results carry their points on the first two principal components (the live page draws them; about 12 bytes a point in every stored result)",
     },
   },
   rules: [crossFieldRules],

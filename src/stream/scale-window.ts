@@ -11,6 +11,7 @@
 import { maxminLandmarks } from "../tda/rips.ts";
 import { bottleneckDistance, sortedMatchingBound } from "../tda/distance/index.ts";
 import { diagramsFromJson, diagramsToJson } from "../tda/formats.ts";
+import { principalProjection } from "../tda/index.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 import type { CountsBook } from "./counts.ts";
 import type { ResolvedConfig, ResolvedScale } from "./config.ts";
@@ -154,6 +155,7 @@ export class ScaleWindow {
       score: verdict.score,
       anomaly: verdict.anomaly,
     };
+    if (this.config.projection) result.projection = windowProjection(ring);
     book.windows++;
     if (verdict.anomaly) book.anomalies++;
     out.push(result);
@@ -272,4 +274,14 @@ function byBirthThenDeath(p: Interval, q: Interval): number {
   if (p[0] !== q[0]) return p[0] < q[0] ? -1 : 1;
   if (p[1] === q[1]) return 0;
   return p[1] < q[1] ? -1 : 1;
+}
+
+/** The window's points on their first two principal components, rounded for the wire. */
+function windowProjection(ring: PointRing): number[] {
+  const n = ring.size;
+  const d = ring.dimension;
+  const coords = ring.coordinates();
+  const points = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) points[i * d + k] = coords[ring.offset(i) + k];
+  return Array.from(principalProjection(points, n, d, 2), (v) => Number(v.toPrecision(4)));
 }

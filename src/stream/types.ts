@@ -112,6 +112,12 @@ export interface StreamConfig {
   detector?: DetectorConfig;
   /** Features computed per window (default all of FeatureName). */
   features?: FeatureName[];
+  /**
+   * Window results carry their points projected on the first two principal components
+   * (`projection`), for the live page's picture of a window (default false: it adds about
+   * 12 bytes per point to every stored result).
+   */
+  projection?: boolean;
   tracking?: TrackingConfig;
 }
 
@@ -175,6 +181,8 @@ export interface WindowResult {
    */
   score: number | null;
   anomaly: boolean;
+  /** With `projection` on: the window's points on their first two principal components, x0, y0, x1, y1, … (rounded to 4 significant digits). */
+  projection?: number[];
 }
 
 export type FeatureEventType = "feature_birth" | "feature_death" | "feature_update";

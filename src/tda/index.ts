@@ -19,3 +19,4 @@ export * from "./embedding/index.ts";
 export * from "./plot/index.ts";
 export * from "./types.ts";
 export { seededRandom } from "./seeded-random.ts";
+export { principalProjection } from "./projection.ts";

@@ -181,6 +181,37 @@ export function stateStoreContract(name: string, factory: StoreFactory): void {
     assert.deepEqual(await store.history("a", 0, 5000, 10).then((rs) => rs[2]), windowResult("a", 143, 1200));
   });
 
+  withStore("keys and history come in pages that join up, in key order and in (end, id) order either way", async (store) => {
+    const keys = ["k3", "k1", "k4", "k0", "k2"];
+    await store.appendResults(keys.map((k) => windowResult(k, 127, 1000)));
+    const pages: string[][] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = (await store.keys({ after, limit: 2 })).map((k) => k.key);
+      if (page.length === 0) break;
+      pages.push(page);
+      after = page[page.length - 1];
+    }
+    assert.deepEqual(pages, [["k0", "k1"], ["k2", "k3"], ["k4"]]);
+    assert.deepEqual((await store.keySummaries(["k4", "zz", "k1", "k4"])).map((k) => [k.key, k.windows]), [["k1", 1], ["k4", 1]]);
+
+    // Two results share an end time: the id breaks the tie.
+    await store.appendResults([windowResult("h", 10, 100), windowResult("h", 11, 200), windowResult("h", 12, 200), windowResult("h", 13, 300)]);
+    const walk = async (order: "asc" | "desc") => {
+      const ids: string[] = [];
+      let cursor: { end: number; id: string } | undefined;
+      for (;;) {
+        const page = (await store.history("h", -Infinity, Infinity, 2, { order, after: cursor })) as WindowResult[];
+        if (page.length === 0) return ids;
+        ids.push(...page.map((r) => r.id));
+        cursor = { end: page[page.length - 1].end, id: page[page.length - 1].id };
+      }
+    };
+    const ascending = ["h|128/8|10", "h|128/8|11", "h|128/8|12", "h|128/8|13"];
+    assert.deepEqual(await walk("asc"), ascending);
+    assert.deepEqual(await walk("desc"), [...ascending].reverse());
+  });
+
   withStore("the latest result of a key is the one with the latest end, whatever order they came in", async (store) => {
     await store.appendResults([windowResult("a", 143, 1200), windowResult("a", 127, 1000)]);
     assert.equal(((await store.latest("a")) as WindowResult | undefined)?.id, "a|128/8|143");

@@ -1,5 +1,5 @@
 import type { WindowResult } from "../../stream/types.ts";
-import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+import { StaleEpochError, type Checkpoint, type HistoryPage, type KeyPage, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
 
 interface PartitionState {
   epoch: number;
@@ -111,21 +111,37 @@ export class MemoryStateStore implements StateStore {
     }
   }
 
-  async keys(): Promise<KeySummary[]> {
+  async keys(page?: KeyPage): Promise<KeySummary[]> {
     const out: KeySummary[] = [];
-    for (const [key, s] of this.summaries) out.push({ key, lastEnd: s.lastEnd, windows: s.windows, anomalies: s.anomalies });
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const [key, s] of this.summaries) {
+      if (page?.after === undefined || key > page.after) out.push({ key, lastEnd: s.lastEnd, windows: s.windows, anomalies: s.anomalies });
+    }
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return page ? out.slice(0, page.limit) : out;
+  }
+
+  async keySummaries(keys: readonly string[]): Promise<KeySummary[]> {
+    const out: KeySummary[] = [];
+    for (const key of [...new Set(keys)].sort()) {
+      const s = this.summaries.get(key);
+      if (s) out.push({ key, lastEnd: s.lastEnd, windows: s.windows, anomalies: s.anomalies });
+    }
+    return out;
   }
 
   async latest(key: string): Promise<OutputRecord | undefined> {
     return this.summaries.get(key)?.latest;
   }
 
-  async history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
+  async history(key: string, from: number, to: number, limit: number, page: HistoryPage = {}): Promise<OutputRecord[]> {
+    const sign = page.order === "desc" ? -1 : 1;
+    // Ordered by end time, then id, as the cursor counts.
+    const order = (a: { end: number; id: string }, b: { end: number; id: string }) => sign * (a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const found: WindowResult[] = [];
-    for (const r of this.results.values()) if (r.key === key && r.end >= from && r.end <= to) found.push(r);
-    // Stable: results with equal end times stay in the order they were stored.
-    return found.sort((a, b) => a.end - b.end).slice(0, limit);
+    for (const r of this.results.values()) {
+      if (r.key === key && r.end >= from && r.end <= to && (page.after === undefined || order(r, page.after) > 0)) found.push(r);
+    }
+    return found.sort(order).slice(0, limit);
   }
 
   async ping(): Promise<boolean> {

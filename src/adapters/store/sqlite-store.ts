@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { systemReason } from "../system-reason.ts";
-import { SetupError, StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+import { SetupError, StaleEpochError, type Checkpoint, type HistoryPage, type KeyPage, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
 import { isDamage, sqliteCode, SQLITE_NOTADB } from "./sqlite-code.ts";
 import { decodeState, StateEncoder } from "./state-codec.ts";
 import { StoreLock } from "./store-lock.ts";
@@ -47,8 +47,13 @@ export class SqliteStateStore implements StateStore {
     liveKeys: StatementSync;
     evictedKey: StatementSync;
     keys: StatementSync;
+    keysAfter: StatementSync;
+    keySummary: StatementSync;
     latest: StatementSync;
     history: StatementSync;
+    historyAfter: StatementSync;
+    historyDesc: StatementSync;
+    historyBefore: StatementSync;
     pruneResults: StatementSync;
   };
   private readonly retentionMs: number;
@@ -151,11 +156,22 @@ export class SqliteStateStore implements StateStore {
       liveKeys: this.db.prepare("SELECT key, state FROM key_state WHERE partition = ? AND generation = ?"),
       evictedKey: this.db.prepare(`SELECT state FROM key_state WHERE partition = ? AND key = ? AND generation = ${EVICTED}`),
       keys: this.db.prepare("SELECT key, last_end, windows, anomalies FROM key_summary ORDER BY key"),
+      keysAfter: this.db.prepare("SELECT key, last_end, windows, anomalies FROM key_summary WHERE key > ? ORDER BY key LIMIT ?"),
+      keySummary: this.db.prepare("SELECT key, last_end, windows, anomalies FROM key_summary WHERE key = ?"),
       latest: this.db.prepare(
         "SELECT r.record FROM key_summary s JOIN results r ON r.id = s.latest_id WHERE s.key = ?",
       ),
       history: this.db.prepare(
-        "SELECT record FROM results WHERE key = ? AND end_ts >= ? AND end_ts <= ? ORDER BY end_ts LIMIT ?",
+        "SELECT record FROM results WHERE key = ? AND end_ts >= ? AND end_ts <= ? ORDER BY end_ts, id LIMIT ?",
+      ),
+      historyAfter: this.db.prepare(
+        "SELECT record FROM results WHERE key = ? AND end_ts >= ? AND end_ts <= ? AND (end_ts, id) > (?, ?) ORDER BY end_ts, id LIMIT ?",
+      ),
+      historyDesc: this.db.prepare(
+        "SELECT record FROM results WHERE key = ? AND end_ts >= ? AND end_ts <= ? ORDER BY end_ts DESC, id DESC LIMIT ?",
+      ),
+      historyBefore: this.db.prepare(
+        "SELECT record FROM results WHERE key = ? AND end_ts >= ? AND end_ts <= ? AND (end_ts, id) < (?, ?) ORDER BY end_ts DESC, id DESC LIMIT ?",
       ),
       pruneResults: this.db.prepare("DELETE FROM results WHERE stored_at < ?"),
     };
@@ -265,10 +281,18 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  async keys(): Promise<KeySummary[]> {
-    return (this.guard(() => this.stmt.keys.all()) as Array<{ key: string; last_end: number | null; windows: number; anomalies: number }>).map(
-      (r) => ({ key: r.key, lastEnd: r.last_end, windows: r.windows, anomalies: r.anomalies }),
-    );
+  async keys(page?: KeyPage): Promise<KeySummary[]> {
+    const rows = this.guard(() => (page ? this.stmt.keysAfter.all(page.after ?? "", page.limit) : this.stmt.keys.all()));
+    return (rows as unknown as SummaryRow[]).map(summaryOf);
+  }
+
+  async keySummaries(keys: readonly string[]): Promise<KeySummary[]> {
+    const out: KeySummary[] = [];
+    for (const key of [...new Set(keys)].sort()) {
+      const row = this.guard(() => this.stmt.keySummary.get(key)) as SummaryRow | undefined;
+      if (row) out.push(summaryOf(row));
+    }
+    return out;
   }
 
   async latest(key: string): Promise<OutputRecord | undefined> {
@@ -276,8 +300,14 @@ export class SqliteStateStore implements StateStore {
     return row ? JSON.parse(row.record) : undefined;
   }
 
-  async history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
-    return (this.guard(() => this.stmt.history.all(key, from, to, limit)) as Array<{ record: string }>).map((r) => JSON.parse(r.record));
+  async history(key: string, from: number, to: number, limit: number, page: HistoryPage = {}): Promise<OutputRecord[]> {
+    const desc = page.order === "desc";
+    const rows = this.guard(() =>
+      page.after
+        ? (desc ? this.stmt.historyBefore : this.stmt.historyAfter).all(key, from, to, page.after.end, page.after.id, limit)
+        : (desc ? this.stmt.historyDesc : this.stmt.history).all(key, from, to, limit),
+    );
+    return (rows as Array<{ record: string }>).map((r) => JSON.parse(r.record));
   }
 
   /** False once the file was found damaged, or when a read of its first pages fails. */
@@ -317,4 +347,15 @@ function openChecked(path: string): DatabaseSync {
     if (isDamage(err)) throw new SetupError(`store ${path} is damaged (${(err as Error).message}): restore it from a backup, or move it aside to start afresh`);
     throw new SetupError(`store ${path}: cannot open it: ${(err as Error).message}`);
   }
+}
+
+interface SummaryRow {
+  key: string;
+  last_end: number | null;
+  windows: number;
+  anomalies: number;
+}
+
+function summaryOf(r: SummaryRow): KeySummary {
+  return { key: r.key, lastEnd: r.last_end, windows: r.windows, anomalies: r.anomalies };
 }

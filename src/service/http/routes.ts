@@ -6,4 +6,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  */
 export interface RouteGroup {
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean | Promise<boolean>;
+  /** Ends what the group holds open (long-lived responses) when the server closes. */
+  close?(): void;
 }

@@ -1,21 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventIntake, OutputRecord, ResultArchive, Source, StateStore } from "../../adapters/types.ts";
+import type { EventIntake, ResultArchive, Source, StateStore } from "../../adapters/types.ts";
 import type { HttpConfig } from "../config/schema.ts";
 import { loadAuthToken } from "./auth.ts";
 import { readBody } from "./body.ts";
 import { limitConnections, RequestGuard, serverOptions } from "./guard.ts";
-import { DASHBOARD_HTML } from "./page.ts";
-import { readQuery } from "./query.ts";
+import { dashboardRoutes, type DashboardSources } from "./dashboard-routes.ts";
+import type { HealthSource } from "./pipeline-health.ts";
+import type { RouteGroup } from "./routes.ts";
 import { sendError, sendJson as send } from "./respond.ts";
 import type { Logger } from "../runtime/logger.ts";
 import type { PipelineMetrics } from "../runtime/metrics.ts";
 import type { PipelineRunner } from "../runtime/runner.ts";
 
 /** What the server reads and sets of a runner: the plain one, or the partitioned one on Kafka. */
-export type RunnerControl = Pick<PipelineRunner, "state" | "paused" | "overloaded" | "setEnabled">;
-import type { RouteGroup } from "./routes.ts";
-import { WebAssets } from "./web-assets.ts";
+export type RunnerControl = Pick<PipelineRunner, "overloaded" | "setEnabled"> & HealthSource;
 
 export interface HttpServerOptions {
   /** Address, port, token and limits. */
@@ -29,14 +28,9 @@ export interface HttpServerOptions {
   archive?: ResultArchive;
   metrics: PipelineMetrics;
   logger: Logger;
+  /** The live outputs for the page. */
+  live?: DashboardSources["live"];
 }
-
-/** The history route's query parameters, checked by the config schema's rules. */
-const HISTORY_QUERY = {
-  from: { type: "number", help: "earliest window end, event time in ms" },
-  to: { type: "number", help: "latest window end, event time in ms" },
-  limit: { type: "integer", min: 1, max: 10_000, default: 1000, help: "most results" },
-} as const;
 
 /**
  * Probes, metrics, the feature flag, event intake and the query API on one port. Plain
@@ -51,7 +45,7 @@ export class ServiceHttpServer {
 
   constructor(options: HttpServerOptions) {
     this.options = options;
-    this.routeGroups = [new WebAssets()];
+    this.routeGroups = dashboardRoutes(options);
     this.guard = new RequestGuard({ token: loadAuthToken(options.http), host: options.http.host, logger: options.logger });
     this.server = createServer(serverOptions(options.http), (req, res) => {
       if (!this.guard.admit(req, res)) return;
@@ -79,6 +73,7 @@ export class ServiceHttpServer {
 
   async close(): Promise<void> {
     this.options.httpSource?.setListening(false);
+    for (const group of this.routeGroups) group.close?.();
     this.server.closeIdleConnections();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -110,12 +105,6 @@ export class ServiceHttpServer {
       if (method === "POST") return this.setFlag(req, res);
     }
     if (method === "POST" && path === "/events") return this.events(req, res);
-    if (method === "GET" && (path === "/" || path === "/index.html")) {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(DASHBOARD_HTML);
-      return;
-    }
-    if (method === "GET" && path.startsWith("/api/")) return this.api(path, url.searchParams, res);
     for (const group of this.routeGroups) if (await group.handle(req, res, url)) return;
     send(res, 404, { error: `no route for ${method} ${path}` });
   }
@@ -186,43 +175,6 @@ export class ServiceHttpServer {
     if (result.status === 413) return send(res, 413, { error: result.reason });
     sendRetry(res, result.status, result.retryAfterSeconds, result.reason);
   }
-
-  private history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
-    return historyFrom(this.options.store!, this.options.archive, key, from, to, limit);
-  }
-
-  private async api(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
-    const { store } = this.options;
-    if (!store) return send(res, 404, { error: "no store configured: start with --store PATH to keep result history" });
-    if (path === "/api/keys") return send(res, 200, { keys: await store.keys() });
-    const m = /^\/api\/keys\/([^/]+)\/(latest|history)$/.exec(path);
-    if (!m) return send(res, 404, { error: `no route for GET ${path}` });
-    let key: string;
-    try {
-      key = decodeURIComponent(m[1]);
-    } catch {
-      return send(res, 400, { error: "key is not valid percent-encoding" });
-    }
-    if (m[2] === "latest") {
-      const latest = await store.latest(key);
-      return latest ? send(res, 200, latest) : send(res, 404, { error: `no results for key ${JSON.stringify(key)}` });
-    }
-    const read = readQuery(query, HISTORY_QUERY);
-    if ("error" in read) return send(res, 400, { error: read.error });
-    const { from = -Infinity, to = Infinity, limit } = read.values as { from?: number; to?: number; limit: number };
-    const results = await this.history(key, from, to, limit);
-    send(res, 200, { key, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null, results });
-  }
-}
-
-/** The store's results, preceded by the archive's for times before the earliest the store keeps. */
-async function historyFrom(store: StateStore, archive: ResultArchive | undefined, key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
-  const stored = await store.history(key, from, to, limit);
-  const earliest = stored.length > 0 ? (stored[0] as { end: number }).end : Infinity;
-  if (!archive || stored.length >= limit || earliest <= from) return stored;
-  const kept = new Set(stored.map((r) => (r as { id: string }).id));
-  const older = (await archive.history(key, from, Math.min(to, earliest), limit)).filter((r) => !kept.has((r as { id: string }).id));
-  return [...older, ...stored].slice(0, limit);
 }
 
 function sendRetry(res: ServerResponse, status: number, seconds: number, reason: string): void {

@@ -85,6 +85,19 @@ export class PartitionedRunner {
     return this.runner?.inFlightEvents ?? 0;
   }
 
+  /** The current runner's checkpoints (a rebalance starts another runner, and the count anew). */
+  get checkpointsWritten(): number {
+    return this.runner?.checkpointsWritten ?? 0;
+  }
+
+  get lastCheckpointAt(): number {
+    return this.runner?.lastCheckpointAt ?? 0;
+  }
+
+  get liveKeys(): number {
+    return this.runner?.liveKeys ?? 0;
+  }
+
   /** Counts of every runner so far (a restored partition's counters start at zero on this instance). */
   counts(): StreamCounts {
     return this.runner ? addCounts([this.previousCounts, this.runner.counts()]) : this.previousCounts;
