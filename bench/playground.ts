@@ -9,6 +9,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { buildWeb } from "../scripts/build-web.ts";
 import { WebAssets } from "../src/service/http/page.ts";
@@ -26,8 +27,13 @@ const WARM_UP = 3;
 
 const text = pointCloudText(randomCloud(seededRandom(2024), n, 2));
 
-/** In the page: fill in the points, press Compute, read the time the page reports. */
-async function browserTimes(): Promise<{ times: number[]; intervals: number[] }> {
+/**
+ * In the page: fill in the points, press Compute, read the time the page reports; after
+ * each, the same computation in this Node process, timed as the worker times it (the input
+ * already read). Alternating lets a shared machine's load weigh on both alike.
+ */
+async function alternateTimes(): Promise<{ browser: number[]; node: number[]; intervals: number[] }> {
+  const input = parseRipsInput("point-cloud", text, "input");
   await buildWeb();
   const assets = new WebAssets();
   const server = createServer((req, res) => {
@@ -42,50 +48,45 @@ async function browserTimes(): Promise<{ times: number[]; intervals: number[] }>
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/playground`);
     await page.fill("#points", text);
     await page.selectOption("#max-dim", "1");
-    const times: number[] = [];
+    const times = { browser: [] as number[], node: [] as number[] };
     let intervals: number[] = [];
     for (let i = 0; i < WARM_UP + runs; i++) {
       await page.click("#compute");
       await page.locator('#status:text-is("done"), #error:not(:empty)').first().waitFor();
       const error = await page.textContent("#error");
       if (error) throw new Error(`the playground failed: ${error}`);
-      if (i >= WARM_UP) times.push(Number(await page.locator("#timing").getAttribute("data-compute-ms")));
       const json = JSON.parse(await page.inputValue("#result-json")) as Record<string, unknown[]>;
       intervals = Object.values(json).map((d) => d.length);
+      const t0 = performance.now();
+      const inNode = ripsPersistence(input, { maxDim: 1 });
+      const nodeMs = performance.now() - t0;
+      if (inNode.diagrams.map((d) => d.length).join() !== intervals.join()) throw new Error(`Node and the browser disagree: ${inNode.diagrams.map((d) => d.length)} against ${intervals} intervals`);
+      if (i >= WARM_UP) {
+        times.browser.push(Number(await page.locator("#timing").getAttribute("data-compute-ms")));
+        times.node.push(nodeMs);
+      }
     }
-    return { times, intervals };
+    return { ...times, intervals };
   } finally {
     await browser.close();
     server.close();
   }
 }
 
-/** The same computation in this Node process, as `ph` does it. */
-function nodeTimes(): number[] {
-  const times: number[] = [];
-  for (let i = 0; i < WARM_UP + runs; i++) {
-    const t0 = performance.now();
-    ripsPersistence(parseRipsInput("point-cloud", text, "input"), { maxDim: 1 });
-    if (i >= WARM_UP) times.push(performance.now() - t0);
-  }
-  return times;
-}
-
-const browser = await browserTimes();
-const inNode = nodeTimes();
+const measured = await alternateTimes();
 const ph = Array.from({ length: Math.min(runs, 7) }, () =>
   runMeasured(`${ROOT}node_modules/.bin/node`, [`${ROOT}bin/streaming-tda.js`, "ph", "--format", "point-cloud", "--dim", "1"], text),
 );
-const b = median(browser.times);
-const node = median(inNode);
+const b = median(measured.browser);
+const node = median(measured.node);
 const cli = median(ph.map((r) => r.seconds * 1000));
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 process.stdout.write(
   [
-    `${n} random points in the plane, persistence to H1 (intervals per dimension: ${browser.intervals.join(", ")}); medians of ${runs} runs after ${WARM_UP} warm-up runs`,
+    `${n} random points in the plane, persistence to H1 (intervals per dimension: ${measured.intervals.join(", ")}); medians of ${runs} runs after ${WARM_UP} warm-up runs; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
     `playground in Chromium (Web Worker, bundled library)  ${fmt(b)}`,
     `same computation in Node, in-process                  ${fmt(node)}    browser/Node ${(b / node).toFixed(2)}x`,
-    `streaming-tda ph, whole command (${ph.length} runs)           ${fmt(cli)}    browser/ph ${(b / cli).toFixed(2)}x`,
+    `streaming-tda ph, whole command (${ph.length} runs)        ${fmt(cli).padStart(9)}    browser/ph ${(b / cli).toFixed(2)}x`,
     "",
   ].join("\n"),
 );

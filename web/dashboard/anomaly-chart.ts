@@ -28,7 +28,8 @@ export class AnomalyChart {
         scales: { x: { time: true }, y: { auto: true, range: (_u, min, max) => [Math.min(0, min), Math.max(max, threshold * 1.2)] } },
         axes: [axis, { ...axis, label: "score" }],
         legend: { show: true },
-        cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+        // No drag-to-zoom, so uPlot must not take a click that moved a pixel for a drag and swallow it.
+        cursor: { drag: { x: false, y: false, click: () => {} }, points: { size: 6 } },
         series: [
           {},
           { label: "score", stroke: colour("--accent"), width: 1.5, spanGaps: false },

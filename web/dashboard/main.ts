@@ -77,8 +77,9 @@ function windowsChanged(): void {
 }
 
 /**
- * One panel per frame, in this order: each frame's work stays small, and a panel that
- * changed again meanwhile is drawn once, with its latest data.
+ * One panel per frame, taken in turn: each frame's work stays small, every panel gets its
+ * turn however busy the stream, and a panel that changed again meanwhile is drawn once,
+ * with its latest data.
  */
 const PANELS: Array<[keyof typeof dirty, () => void]> = [
   ["keys", () => keyList.render()],
@@ -94,10 +95,15 @@ const PANELS: Array<[keyof typeof dirty, () => void]> = [
   ["picked", () => drawPicked()],
 ];
 
+let nextPanel = 0;
+
 function draw(): void {
   frame = 0;
-  for (const [name, paint] of PANELS) {
+  for (let i = 0; i < PANELS.length; i++) {
+    const at = (nextPanel + i) % PANELS.length;
+    const [name, paint] = PANELS[at];
     if (!dirty[name]) continue;
+    nextPanel = at + 1;
     dirty[name] = false;
     // A measure per panel for the browser's performance tools; cleared at once, so the
     // timeline does not grow (an observer still sees each one).
@@ -111,8 +117,13 @@ function draw(): void {
   if (Object.values(dirty).some(Boolean)) schedule();
 }
 
+let flaggedShown = "";
+
 function drawFlagged(): void {
   const flagged = shown().windows.filter((w) => w.anomaly).slice(-12);
+  const ids = flagged.map((w) => w.id).join(" ");
+  if (ids === flaggedShown) return;
+  flaggedShown = ids;
   byId("flagged").replaceChildren(
     ...flagged.map((w) => {
       const b = el("button", `⚑ ${clock(w.end)} · seq ${w.lastSeq}`, { type: "button", "data-window": w.id, "data-end": String(w.end) });
