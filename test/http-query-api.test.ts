@@ -19,6 +19,7 @@ async function post(batch: object[]): Promise<void> {
   assert.equal(res.status, 202, await res.text());
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks
 async function getJson(path: string): Promise<{ status: number; body: any; bytes: number }> {
   const res = await fetch(service.url + path);
   const text = await res.text();

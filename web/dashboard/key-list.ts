@@ -1,5 +1,5 @@
 import { el, formatNumber } from "../common/dom.ts";
-import type { KeyStatus } from "./types.ts";
+import type { KeyRow } from "./types.ts";
 
 const ROW_HEIGHT = 30;
 /** Rows drawn beyond the visible ones, so a scroll shows no blank before the next frame. */
@@ -13,7 +13,7 @@ export type KeySort = "name" | "anomalies" | "rate" | "recent";
  * listbox: arrow keys, Home and End move the selection, which follows focus.
  */
 export class KeyList {
-  private readonly rows = new Map<string, KeyStatus>();
+  private readonly rows = new Map<string, KeyRow>();
   private order: string[] = [];
   private filter = "";
   private sort: KeySort = "name";
@@ -58,7 +58,7 @@ export class KeyList {
     return this.order[0];
   }
 
-  upsert(status: KeyStatus): void {
+  upsert(status: KeyRow): void {
     const old = this.rows.get(status.key);
     this.rows.set(status.key, old ? { ...old, ...status } : status);
     this.orderDirty = true;

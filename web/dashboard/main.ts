@@ -11,7 +11,7 @@ import { showHealth } from "./health-panel.ts";
 import { clock, KeyList, type KeySort } from "./key-list.ts";
 import { LiveClient, type ConnectionMode } from "./live-client.ts";
 import { bettiPlot, drawProjection, featureRow, showCaption, showComparison, windowDiagrams } from "./topology-views.ts";
-import type { FeatureEvent, KeyStatus, LiveBatch, PipelineHealth, ServiceInfo, WindowResult } from "./types.ts";
+import type { FeatureEvent, KeyRow, LiveBatch, PipelineHealth, ServiceInfo, WindowResult } from "./types.ts";
 
 /** Windows of the selected key kept for the chart, and feature events for the log. */
 const MAX_WINDOWS = 300;
@@ -248,7 +248,7 @@ async function getJson<T>(url: string): Promise<T | undefined> {
 async function loadKeys(): Promise<void> {
   let cursor: string | null = null;
   for (let page = 0; page < MAX_KEY_PAGES; page++) {
-    const body: { keys: KeyStatus[]; nextCursor: string | null } | undefined = await getJson(`/api/keys?limit=${KEY_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const body: { keys: KeyRow[]; nextCursor: string | null } | undefined = await getJson(`/api/keys?limit=${KEY_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     if (!body) return;
     for (const k of body.keys) keyList.upsert(k);
     dirty.keys = true;

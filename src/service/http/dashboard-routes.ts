@@ -1,6 +1,7 @@
 import type { ResultArchive, StateStore } from "../../adapters/types.ts";
 import type { PipelineMetrics } from "../runtime/metrics.ts";
-import { LiveApi, type ServiceInfo } from "./live-api.ts";
+import { LiveApi } from "./live-api.ts";
+import type { ServiceInfo } from "./live-types.ts";
 import type { LiveFeed } from "./live-feed.ts";
 import { WebAssets } from "./page.ts";
 import { HealthProbe, type HealthSource } from "./pipeline-health.ts";

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LiveFeed, type LiveBatch } from "./live-feed.ts";
-import type { HealthProbe, PipelineHealth } from "./pipeline-health.ts";
+import { LiveFeed } from "./live-feed.ts";
+import type { LiveBatch, PipelineHealth, ServiceInfo } from "./live-types.ts";
+import type { HealthProbe } from "./pipeline-health.ts";
 import { readQuery } from "./query.ts";
 import { sendError, sendJson } from "./respond.ts";
 import type { RouteGroup } from "./routes.ts";
@@ -13,17 +14,6 @@ const HEALTH_MS = 1000;
 const RETRY_MS = 2000;
 /** Event streams open at once; more are refused (each holds a socket and a flush). */
 export const MAX_STREAMS = 64;
-
-/** What the page needs to know about the pipeline once (GET /api/info). */
-export interface ServiceInfo {
-  /** The detector's threshold on the anomaly score. */
-  detectorThreshold: number;
-  /** Names of the window scales. */
-  scales: string[];
-  maxDim: number;
-  /** Whether window results carry their points' projection. */
-  projection: boolean;
-}
 
 const LIVE_QUERY = {
   since: { type: "integer", min: 0, default: 0, help: "the feed position the client has (0: none)" },

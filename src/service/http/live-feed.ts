@@ -1,37 +1,8 @@
 import type { KeySummary, OutputRecord, Sink, StateStore } from "../../adapters/types.ts";
 import type { FeatureEvent, WindowResult } from "../../stream/types.ts";
+import type { KeyStatus, LiveBatch } from "./live-types.ts";
 
-/** What the key list shows of a key, as of its latest window. */
-export interface KeyStatus {
-  key: string;
-  windows: number;
-  anomalies: number;
-  /** Event time of the latest window's end. */
-  lastEnd: number | null;
-  lastSeq: number;
-  /** The latest window's flag and score. */
-  anomaly: boolean;
-  score: number | null;
-  /** The key's events per second of wall time, smoothed. */
-  rate: number;
-  /** Wall-clock time (ms) of the latest window. */
-  updatedAt: number;
-}
 
-/** Everything a client is missing since the feed position it has seen. */
-export interface LiveBatch {
-  /** The feed position this batch brings the client to. */
-  seq: number;
-  /**
-   * True when results after the client's position have left the feed's memory: the client
-   * reloads the key's history from the query API, and `statuses` holds every live key.
-   */
-  gap: boolean;
-  statuses: KeyStatus[];
-  /** The watched key's window results and feature events, oldest first. */
-  results: WindowResult[];
-  features: FeatureEvent[];
-}
 
 export interface LiveFeedOptions {
   /** The store the results are written to: counts come from it, so they agree with the query API. */

@@ -1,25 +1,7 @@
 import type { PipelineMetrics } from "../runtime/metrics.ts";
 import type { PipelineRunner } from "../runtime/runner.ts";
+import type { PipelineHealth } from "./live-types.ts";
 
-/** The pipeline's health as the page shows it. */
-export interface PipelineHealth {
-  state: string;
-  paused: boolean;
-  /** Over the time since the previous reading (at least a second). */
-  eventsPerSecond: number;
-  windowsPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  /** Dead letters (and dropped events) since start, by reason. */
-  deadLetters: Record<string, number>;
-  checkpoints: number;
-  lastCheckpointAt: number | null;
-  activeKeys: number;
-  inFlight: number;
-  /** Consumer lag where the source is Kafka (its metric is present); null otherwise. */
-  kafkaLag: number | null;
-  at: number;
-}
 
 /** What the probe reads of a runner: the plain one, or the partitioned one on Kafka. */
 export type HealthSource = Pick<PipelineRunner, "state" | "paused" | "checkpointsWritten" | "lastCheckpointAt" | "liveKeys" | "inFlightEvents">;
