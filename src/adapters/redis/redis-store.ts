@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { createClient, RESP_TYPES } from "redis";
 import { ignoreOperations, recorded, type OperationRecorder } from "../operation-recorder.ts";
-import { StaleEpochError, type Checkpoint, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
+import { StaleEpochError, type Checkpoint, type HistoryPage, type KeyPage, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
 import { APPEND_RESULTS, SAVE_CHECKPOINT } from "./scripts.ts";
 
 export interface RedisStoreOptions {
@@ -162,19 +162,39 @@ export class RedisStateStore implements StateStore {
     await this.op("append_results", () => this.script(APPEND_RESULTS, [this.key("keys")], args));
   }
 
-  async keys(): Promise<KeySummary[]> {
+  /**
+   * Key names come from one set, sorted here: a page costs the names of every key (no
+   * summaries beyond the page's), which is what an unordered set allows.
+   */
+  async keys(page?: KeyPage): Promise<KeySummary[]> {
     return this.op("keys", async () => {
-      const keys = (await this.client.sMembers(this.key("keys"))).sort();
-      const summaries = await Promise.all(keys.map((k) => this.client.hGetAll(this.key("sum", k))));
+      let keys = (await this.client.sMembers(this.key("keys"))).sort();
+      if (page) keys = keys.filter((k) => page.after === undefined || k > page.after);
+      // Keys whose summary expired are skipped, so a page reads ahead until it is full.
       const out: KeySummary[] = [];
-      keys.forEach((key, i) => {
-        const s = summaries[i];
-        // Expired by the result TTL: its summary is gone.
-        if (s.windows === undefined) return;
-        out.push({ key, lastEnd: s.lastEnd === undefined ? null : Number(s.lastEnd), windows: Number(s.windows), anomalies: Number(s.anomalies ?? 0) });
-      });
+      for (let at = 0; at < keys.length && (!page || out.length < page.limit); ) {
+        const chunk = keys.slice(at, at + (page ? page.limit - out.length : keys.length));
+        at += chunk.length;
+        out.push(...(await this.summaries(chunk)));
+      }
       return out;
     });
+  }
+
+  async keySummaries(keys: readonly string[]): Promise<KeySummary[]> {
+    return this.op("keys", () => this.summaries([...new Set(keys)].sort()));
+  }
+
+  private async summaries(keys: readonly string[]): Promise<KeySummary[]> {
+    const summaries = await Promise.all(keys.map((k) => this.client.hGetAll(this.key("sum", k))));
+    const out: KeySummary[] = [];
+    keys.forEach((key, i) => {
+      const s = summaries[i];
+      // Expired by the result TTL: its summary is gone.
+      if (s.windows === undefined) return;
+      out.push({ key, lastEnd: s.lastEnd === undefined ? null : Number(s.lastEnd), windows: Number(s.windows), anomalies: Number(s.anomalies ?? 0) });
+    });
+    return out;
   }
 
   async latest(key: string): Promise<OutputRecord | undefined> {
@@ -186,9 +206,28 @@ export class RedisStateStore implements StateStore {
     });
   }
 
-  async history(key: string, from: number, to: number, limit: number): Promise<OutputRecord[]> {
+  /**
+   * `hist:K` orders ids by end time and, at equal end times, by id (Redis sorts equal
+   * scores by member): the (end, id) order of cursors. After a cursor, the ids at its end
+   * time come first, then the range beyond it.
+   */
+  async history(key: string, from: number, to: number, limit: number, page: HistoryPage = {}): Promise<OutputRecord[]> {
     return this.op("history", async () => {
-      const ids = await this.client.zRangeByScore(this.key("hist", key), bound(from), bound(to), { LIMIT: { offset: 0, count: limit } });
+      const hist = this.key("hist", key);
+      const desc = page.order === "desc";
+      const range = (lo: string | number, hi: string | number, count: number) =>
+        desc
+          ? this.client.zRange(hist, hi, lo, { BY: "SCORE", REV: true, LIMIT: { offset: 0, count } })
+          : this.client.zRange(hist, lo, hi, { BY: "SCORE", LIMIT: { offset: 0, count } });
+      let ids: string[];
+      const after = page.after;
+      if (after === undefined) ids = await range(bound(from), bound(to), limit);
+      else if (after.end < from || after.end > to) ids = [];
+      else {
+        const ties = (await range(after.end, after.end, -1)).filter((id) => (desc ? id < after.id : id > after.id));
+        ids = ties.slice(0, limit);
+        if (ids.length < limit) ids.push(...(await (desc ? range(bound(from), `(${after.end}`, limit - ids.length) : range(`(${after.end}`, bound(to), limit - ids.length))));
+      }
       if (ids.length === 0) return [];
       const jsons = await this.client.hmGet(this.key("res", key), ids);
       return jsons.filter((j): j is string => typeof j === "string").map((j) => JSON.parse(j) as OutputRecord);

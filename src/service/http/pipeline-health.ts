@@ -60,10 +60,8 @@ async function counterTotal(metric: { get(): Promise<{ values: Array<{ value: nu
   return total;
 }
 
-/** The sum of a consumer-lag metric, if the pipeline registered one (a Kafka source does). */
+/** Records behind over every Kafka partition this instance holds; null when the source is not Kafka (no partition was ever reported). */
 async function kafkaLag(metrics: PipelineMetrics): Promise<number | null> {
-  for (const metric of metrics.registry.getMetricsAsArray()) {
-    if (/kafka.*lag|consumer_lag/.test(metric.name)) return counterTotal(metric as unknown as Parameters<typeof counterTotal>[0]);
-  }
-  return null;
+  const { values } = await metrics.kafkaLag.get();
+  return values.length === 0 ? null : counterTotal(metrics.kafkaLag);
 }

@@ -56,9 +56,10 @@ export class PartitionedStateView implements StateStore {
   }
 
   appendResults: StateStore["appendResults"] = (records) => this.store.appendResults(records);
-  keys: StateStore["keys"] = () => this.store.keys();
+  keys: StateStore["keys"] = (page) => this.store.keys(page);
+  keySummaries: StateStore["keySummaries"] = (keys) => this.store.keySummaries(keys);
   latest: StateStore["latest"] = (key) => this.store.latest(key);
-  history: StateStore["history"] = (key, from, to, limit) => this.store.history(key, from, to, limit);
+  history: StateStore["history"] = (key, from, to, limit, page) => this.store.history(key, from, to, limit, page);
   ping: StateStore["ping"] = () => this.store.ping();
   /** The underlying store outlives the view (it serves the next assignment). */
   async close(): Promise<void> {}
