@@ -212,9 +212,9 @@ describe("routes and answers", () => {
       const res = await fetch(`${service.base}/api/keys/a/history?${query}`);
       return { status: res.status, body: (await res.json()) as { error?: string } };
     };
-    assert.deepEqual(await ask("limit=x"), { status: 400, body: { error: 'limit: must be an integer from 1 to 10000, got "x"' } });
+    assert.deepEqual(await ask("limit=x"), { status: 400, body: { error: 'limit: must be an integer from 1 to 2000, got "x"' } });
     assert.deepEqual(await ask("from=1&to=later"), { status: 400, body: { error: 'to: must be a finite number, got "later"' } });
-    assert.deepEqual(await ask("form=1"), { status: 400, body: { error: "form: unknown query parameter; known: from, to, limit" } });
+    assert.deepEqual(await ask("form=1"), { status: 400, body: { error: "form: unknown query parameter; known: from, to, limit, order, cursor" } });
     assert.equal((await ask("from=1&to=2&limit=5")).status, 200);
   });
 

@@ -74,7 +74,10 @@ after(async () => {
 test("a reconnect with Last-Event-ID gets exactly the results it missed, then polling agrees", async () => {
   await post("a", 0, 20);
   await post("b", 0, 8);
-  await until("17 windows of a", async () => (await poll("since=0&key=a")).results.length === 17);
+  await until("17 windows of a and 5 of b", async () => {
+    const all = await poll("since=0&key=a");
+    return all.results.length === 17 && all.statuses.some((st) => st.key === "b" && st.windows === 5);
+  });
 
   const first = await firstUpdate("key=a&since=0");
   assert.equal(first.id, first.batch.seq);
@@ -87,7 +90,10 @@ test("a reconnect with Last-Event-ID gets exactly the results it missed, then po
   // Disconnected: ten more windows of a, three of b.
   await post("a", 20, 10);
   await post("b", 8, 3);
-  await until("27 windows of a", async () => (await poll("since=0&key=a")).results.length === 27);
+  await until("27 windows of a and 8 of b", async () => {
+    const all = await poll("since=0&key=a");
+    return all.results.length === 27 && all.statuses.some((st) => st.key === "b" && st.windows === 8);
+  });
 
   const resumed = await firstUpdate("key=a", { "last-event-id": String(first.id) });
   assert.equal(resumed.batch.gap, false);
