@@ -48,13 +48,16 @@ export class LiveFeed {
     return this.seq;
   }
 
-  /** A sink that writes to `inner` (the store's sink), then publishes what it wrote. */
+  /**
+   * A sink that writes to `inner` (the store's sink), then publishes what it wrote. The
+   * pipeline does not wait for the publication: the page must never slow or fail it.
+   */
   after(inner: Sink): Sink {
     return {
       kind: inner.kind,
       write: async (records) => {
         await inner.write(records);
-        await this.publish(records);
+        void this.publish(records);
       },
       close: () => inner.close(),
     };
@@ -71,9 +74,13 @@ export class LiveFeed {
     const features = records.filter((r): r is FeatureEvent => r.type === "feature_birth" || r.type === "feature_death" || r.type === "feature_update");
     if (windows.length === 0 && features.length === 0) return this.publishing;
     this.publishing = this.publishing.then(async () => {
-      const summaries = this.store && windows.length > 0 ? await this.store.keySummaries(windows.map((w) => w.key)) : [];
+      // Counts from the store agree with the query API; if it cannot answer now, the feed
+      // counts on from what it has.
+      const summaries = this.store && windows.length > 0 ? await this.store.keySummaries(windows.map((w) => w.key)).catch(() => []) : [];
       this.apply(windows, features, summaries);
     });
+    // The page is best effort: a failed publication leaves the chain usable for the next.
+    this.publishing = this.publishing.catch(() => undefined);
     return this.publishing;
   }
 
