@@ -76,3 +76,21 @@ port_for() {
   else free_port
   fi
 }
+
+# stack_command NAME start|stop DIR [PORT|--kill]: the arguments every server script takes.
+# `stop` stops DIR's server and exits; `start` returns with DIR made absolute in $dir and the
+# requested port (or nothing) in $requested_port, after refusing a server already running there.
+stack_command() {
+  local name=$1 cmd=${2:-}
+  dir=${3:-}
+  [ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $name start|stop DIR [PORT|--kill]"
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ "$cmd" = stop ]; then
+    stop_pid "$dir" "${4:-}"
+    exit 0
+  fi
+  [ "$cmd" = start ] || die "unknown command $cmd"
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then die "already running in $dir"; fi
+  requested_port=${4:-}
+}

@@ -6,21 +6,10 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-cmd=${1:-}
-dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: kafka.sh start|stop DIR [PORT|--kill]"
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-
-if [ "$cmd" = stop ]; then
-  stop_pid "$dir" "${3:-}"
-  exit 0
-fi
-[ "$cmd" = start ] || die "unknown command $cmd"
-if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then die "already running in $dir"; fi
+stack_command kafka.sh "$@"
 
 jars=$("$(dirname "$0")/resolve-jars.sh" kafka)
-port=$(port_for "$dir" "${3:-}")
+port=$(port_for "$dir" "$requested_port")
 if [ -f "$dir/controller-port" ]; then controller=$(cat "$dir/controller-port"); else controller=$(free_port); fi
 echo "$port" >"$dir/port"
 echo "$controller" >"$dir/controller-port"

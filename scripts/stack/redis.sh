@@ -6,20 +6,9 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-cmd=${1:-}
-dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: redis.sh start|stop DIR [PORT|--kill]"
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-
-if [ "$cmd" = stop ]; then
-  stop_pid "$dir" "${3:-}"
-  exit 0
-fi
-[ "$cmd" = start ] || die "unknown command $cmd"
+stack_command redis.sh "$@"
 command -v redis-server >/dev/null || die "redis-server not found: run scripts/ensure-stack-tools.sh"
-if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then die "already running in $dir"; fi
-port=$(port_for "$dir" "${3:-}")
+port=$(port_for "$dir" "$requested_port")
 [ "$port" != 6379 ] || die "port 6379 is left to the system's own Redis"
 echo "$port" >"$dir/port"
 

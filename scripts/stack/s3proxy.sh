@@ -7,21 +7,10 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-cmd=${1:-}
-dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: s3proxy.sh start|stop DIR [PORT|--kill]"
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-
-if [ "$cmd" = stop ]; then
-  stop_pid "$dir" "${3:-}"
-  exit 0
-fi
-[ "$cmd" = start ] || die "unknown command $cmd"
-if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then die "already running in $dir"; fi
+stack_command s3proxy.sh "$@"
 
 jars=$("$(dirname "$0")/resolve-jars.sh" s3proxy)
-port=$(port_for "$dir" "${3:-}")
+port=$(port_for "$dir" "$requested_port")
 echo "$port" >"$dir/port"
 mkdir -p "$dir/data"
 
