@@ -1,7 +1,7 @@
 import { FileSink } from "../adapters/sinks/file-sink.ts";
 import { StdoutSink } from "../adapters/sinks/stdout-sink.ts";
 import type { RawBytesKeeper } from "../adapters/kafka/raw-bytes.ts";
-import { DEFAULT_KAFKA, type KafkaSettings } from "../adapters/kafka/settings.ts";
+import type { KafkaSettings } from "../adapters/kafka/settings.ts";
 import type { OperationRecorder } from "../adapters/operation-recorder.ts";
 import { ArchiveSink, NullSink, StoreSink } from "../adapters/sinks/store-sink.ts";
 import { DemoSource } from "../adapters/demo/demo-source.ts";
@@ -12,6 +12,8 @@ import { MemoryStateStore } from "../adapters/store/memory-store.ts";
 import { SqliteStateStore } from "../adapters/store/sqlite-store.ts";
 import type { ResultArchive, Sink, Source, StateStore } from "../adapters/types.ts";
 import type { PipelineConfig } from "./config/config.ts";
+import { PIPELINE_SETTINGS } from "./config/schema.ts";
+import { settingAt } from "../stream/settings.ts";
 import { LiveFeed } from "./http/live-feed.ts";
 import { ServiceHttpServer } from "./http/server.ts";
 import { resolveConfig } from "../stream/config.ts";
@@ -100,9 +102,17 @@ async function createArchive(config: PipelineConfig, recorder: OperationRecorder
   return archive;
 }
 
+/**
+ * Without a store (store: none) the in-memory store takes checkpoints too, at the schema's
+ * default interval: a pipeline restarted in the same process resumes from them.
+ */
+function checkpointIntervalMs(config: PipelineConfig): number {
+  return config.store?.checkpointIntervalMs ?? (settingAt(PIPELINE_SETTINGS, "store.checkpointIntervalMs")!.default as number);
+}
+
 /** The Kafka clients' settings, for a topic (the source's, or none for a sink alone). */
 export function kafkaSettings(config: PipelineConfig, topic: string): KafkaSettings {
-  return { ...DEFAULT_KAFKA, ...config.kafka, topic };
+  return { ...config.kafka, topic };
 }
 
 async function createSink(config: PipelineConfig, rawBytes?: RawBytesKeeper): Promise<Sink> {
@@ -144,7 +154,7 @@ export async function startPipeline(
     sinks,
     store,
     workers: config.runner.workers,
-    checkpointIntervalMs: config.store?.checkpointIntervalMs ?? 5000,
+    checkpointIntervalMs: checkpointIntervalMs(config),
     maxInFlight: config.runner.maxInFlight,
     metrics,
     logger,
@@ -244,7 +254,7 @@ async function startPartitioned(
     stream: config.stream,
     workers: config.runner.workers,
     maxInFlight: config.runner.maxInFlight,
-    checkpointIntervalMs: config.store?.checkpointIntervalMs ?? 5000,
+    checkpointIntervalMs: checkpointIntervalMs(config),
     metrics,
     logger,
   });

@@ -103,6 +103,39 @@ export type ScalarSetting = IntegerSetting | NumberSetting | BooleanSetting | St
 /** A setting that can be written as text (a flag, an environment variable): a scalar, or a list of scalars written `a,b,c`. */
 export type TextSetting = ScalarSetting | (ListSetting & { item: ScalarSetting });
 
+/**
+ * The value a setting yields once checked, as a type: a schema declared `as const` gives its
+ * config's type, so a setting is declared once. A field is optional when it may stay absent
+ * (no default, not required); an optional section may be null.
+ */
+export type SettingValue<S> = S extends { type: "integer" | "number" }
+  ? number
+  : S extends { type: "boolean" }
+    ? boolean
+    : S extends { type: "enum"; values: readonly (infer V)[] }
+      ? V
+      : S extends { type: "string" }
+        ? string
+        : S extends { type: "list"; item: infer I }
+          ? Array<SettingValue<I>>
+          : S extends { type: "section"; fields: infer F; optional: true }
+            ? FieldsValue<F> | null
+            : S extends { type: "section"; fields: infer F }
+              ? FieldsValue<F>
+              : S extends { type: "variant"; tag: infer T extends string; variants: infer V }
+                ? { [K in keyof V]: Flatten<{ [P in T]: K } & FieldsValue<V[K]>> }[keyof V]
+                : unknown;
+
+type AlwaysThere<S> = S extends { default: unknown } | { required: true } | { type: "section" | "variant" } ? true : false;
+
+type FieldsValue<F> = Flatten<
+  { -readonly [K in keyof F as AlwaysThere<F[K]> extends true ? K : never]: SettingValue<F[K]> } & {
+    -readonly [K in keyof F as AlwaysThere<F[K]> extends true ? never : K]?: SettingValue<F[K]>;
+  }
+>;
+
+type Flatten<T> = { [K in keyof T]: T[K] };
+
 /** Checks `value` against `setting` at `path`; returns it with defaults filled, and every problem. */
 export function checkSettings(setting: Setting, value: unknown, path = ""): { value: unknown; problems: SettingProblem[] } {
   const problems = new Problems();

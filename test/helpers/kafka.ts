@@ -1,5 +1,6 @@
 import { Admin, Consumer, Producer, type Message } from "@platformatic/kafka";
-import { DEFAULT_KAFKA, type KafkaSettings } from "../../src/adapters/kafka/settings.ts";
+import type { KafkaSettings } from "../../src/adapters/kafka/settings.ts";
+import { checkConfig } from "../../src/service/config/config.ts";
 import type { OutputRecord } from "../../src/adapters/types.ts";
 import { windowsById } from "./scale-out.ts";
 
@@ -9,7 +10,7 @@ let topicSerial = 0;
 export function testKafkaSettings(brokers: string, overrides: Partial<KafkaSettings> = {}): KafkaSettings {
   const tag = `${process.pid}-${Date.now().toString(36)}-${++topicSerial}`;
   return {
-    ...DEFAULT_KAFKA,
+    ...checkConfig({}).config!.kafka,
     brokers: [brokers],
     clientId: `test-${tag}`,
     topic: `events-${tag}`,

@@ -1,6 +1,6 @@
 /**
- * What the Kafka adapters need to know, with the defaults the consumer group is operated with. The config schema
- * declares these settings; the composition root passes them here.
+ * What the Kafka adapters need to know. The config schema declares these settings with their
+ * defaults and bounds (kafka.*); the composition root passes them here.
  */
 export interface KafkaSettings {
   /** Bootstrap brokers, "host:port". */
@@ -44,28 +44,6 @@ export interface KafkaSettings {
   retries: number;
   retryDelayMs: number;
 }
-
-export const DEFAULT_KAFKA: KafkaSettings = {
-  brokers: ["127.0.0.1:9092"],
-  clientId: "streaming-tda",
-  topic: "streaming-tda-events",
-  groupId: "streaming-tda-consumers",
-  groupProtocol: "consumer",
-  sessionTimeoutMs: 60_000,
-  heartbeatIntervalMs: 20_000,
-  maxPollIntervalMs: 300_000,
-  fetchMinBytes: 1,
-  fetchMaxWaitMs: 100,
-  maxPartitionFetchBytes: 10_485_760,
-  resultsTopic: "streaming-tda-results",
-  featuresTopic: "streaming-tda-features",
-  deadLetterTopic: "streaming-tda-dead-letters",
-  compression: "lz4",
-  batchBytes: 1_048_576,
-  idempotent: true,
-  retries: 20,
-  retryDelayMs: 500,
-};
 
 /** The client options every Kafka client of the pipeline shares. */
 export function baseClientOptions(settings: KafkaSettings, role: string) {

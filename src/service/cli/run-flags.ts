@@ -5,6 +5,7 @@
  * settings at once. Flags are the last layer, over the config file and the environment.
  */
 import process from "node:process";
+import { parseSinkEndpoint, parseSourceEndpoint, SINK_FORMS, SOURCE_FORMS, type Parsed } from "../../adapters/endpoints.ts";
 import { settingAt, settingFromText, type ScalarSetting } from "../../stream/settings.ts";
 import { STREAM_SETTINGS } from "../../stream/config.ts";
 import type { Assignment } from "../config/env.ts";
@@ -27,6 +28,12 @@ function setting(path: string): ScalarSetting {
   return found;
 }
 
+/** The endpoint an option names, or its problem as a usage error. */
+function endpoint<T>(option: string, parsed: Parsed<T>): T {
+  if ("problem" in parsed) throw new UsageError(`--${option} ${parsed.problem}`);
+  return parsed.endpoint;
+}
+
 /** An option that sets one setting: help and default from the schema. */
 function direct(name: string, value: string | undefined, path: string): PipelineOption {
   const s = setting(path);
@@ -39,24 +46,13 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
   {
     name: "source",
     value: "SRC",
-    help: "file:PATH, stdin, http, demo or kafka:TOPIC [source.type and .path or .topic, default stdin]",
+    help: `${SOURCE_FORMS} [source.type and .path or .topic, default stdin]`,
     apply: (text, draft) => {
-      const [type, ...rest] = String(text).split(":");
-      const path = rest.join(":");
-      if (type === "file") {
-        if (!path) throw new UsageError("--source file:PATH needs a path, like --source file:events.jsonl");
-        return [["source.type", "file"], ["source.path", path]];
-      }
-      if (type === "kafka") {
-        if (!path) throw new UsageError("--source kafka:TOPIC needs a topic, like --source kafka:events");
-        return [["source.type", "kafka"], ["source.topic", path]];
-      }
-      if (type === "stdin" || type === "http" || type === "demo") {
-        if (path) throw new UsageError(`--source ${type} takes no path`);
-        // A config's demo settings (rate, keys) stay.
-        return draftValue(draft, "source.type") === type ? [] : [["source.type", type]];
-      }
-      throw new UsageError(`--source ${String(text)}: expected file:PATH, stdin, http, demo or kafka:TOPIC`);
+      const source = endpoint("source", parseSourceEndpoint(String(text)));
+      if (source.type === "file") return [["source.type", "file"], ["source.path", source.path]];
+      if (source.type === "kafka") return [["source.type", "kafka"], ["source.topic", source.topic]];
+      // A config's settings for the same source (demo rate, keys) stay.
+      return draftValue(draft, "source.type") === source.type ? [] : [["source.type", source.type]];
     },
   },
   direct("follow", undefined, "source.follow"),
@@ -64,13 +60,10 @@ export const PIPELINE_OPTIONS: PipelineOption[] = [
   {
     name: "sink",
     value: "SINK",
-    help: "stdout, file:PATH, kafka (the kafka.*Topic topics) or none [sink.type and .path, default stdout]",
+    help: `${SINK_FORMS} (kafka: the kafka.*Topic topics) [sink.type and .path, default stdout]`,
     apply: (text) => {
-      const [type, ...rest] = String(text).split(":");
-      const path = rest.join(":");
-      if (type === "file" && path) return [["sink.type", "file"], ["sink.path", path]];
-      if ((type === "stdout" || type === "kafka" || type === "none") && !path) return [["sink.type", type]];
-      throw new UsageError(`--sink ${String(text)}: expected stdout, file:PATH, kafka or none`);
+      const sink = endpoint("sink", parseSinkEndpoint(String(text)));
+      return sink.type === "file" ? [["sink.type", "file"], ["sink.path", sink.path]] : [["sink.type", sink.type]];
     },
   },
   {

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import { checkSettings, formatProblem, scalarSettings, type SettingProblem } from "../../stream/settings.ts";
+import { checkSettings, formatProblem, scalarSettings, type SectionSetting, type Setting, type SettingProblem } from "../../stream/settings.ts";
 import { CliError } from "../cli/args.ts";
 import { envName, settingsFromEnv, type Assignment } from "./env.ts";
 import { PIPELINE_SETTINGS, type PipelineConfig } from "./schema.ts";
@@ -163,7 +163,8 @@ export function draftValue(draft: Record<string, unknown>, path: string): unknow
 }
 
 function isVariantTag(parts: string[]): boolean {
-  let setting = PIPELINE_SETTINGS.fields[parts[0]];
+  const schema: SectionSetting = PIPELINE_SETTINGS;
+  let setting: Setting | undefined = schema.fields[parts[0]];
   for (const part of parts.slice(1, -1)) {
     if (setting?.type !== "section") return false;
     setting = setting.fields[part];

@@ -2,97 +2,15 @@
  * Every setting of the service, declared once: type, default, bounds and one-line help. The
  * YAML config, the environment (config/env.ts) and the flags of `run` and `demo`
  * (cli/run-flags.ts) all map onto these paths; the stream layer's own settings are nested
- * under `stream`. Adding a setting is adding it here and to `PipelineConfig`.
+ * under `stream`. The config's type is derived from this declaration: adding a setting is
+ * adding it here.
  */
 import { STREAM_SETTINGS } from "../../stream/config.ts";
-import { join, type SectionSetting, type SettingProblem } from "../../stream/settings.ts";
+import { join, type SectionSetting, type SettingValue } from "../../stream/settings.ts";
 import type { StreamConfig } from "../../stream/types.ts";
 import { hostRule } from "./host.ts";
 
-export type SourceConfig =
-  | { type: "file"; path: string; format?: "json" | "csv"; follow: boolean }
-  | { type: "stdin"; format: "json" | "csv" | "auto" }
-  | { type: "http" }
-  | { type: "demo"; keys: number; rate: number; seed: number; limit?: number }
-  | { type: "kafka"; topic: string };
-
-export type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | { type: "kafka" } | { type: "none" };
-
-/** The Kafka clients' settings (source.type kafka, sink.type kafka); see docs/scale-out.md. */
-export interface KafkaConfig {
-  brokers: string[];
-  clientId: string;
-  groupId: string;
-  groupProtocol: "consumer" | "classic";
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  maxPollIntervalMs: number;
-  fetchMinBytes: number;
-  fetchMaxWaitMs: number;
-  maxPartitionFetchBytes: number;
-  resultsTopic: string;
-  featuresTopic: string;
-  deadLetterTopic: string;
-  compression: "lz4" | "snappy" | "gzip" | "zstd" | "none";
-  batchBytes: number;
-  idempotent: boolean;
-}
-
-/** Settings of the Redis store (store.path redis://…). */
-export interface RedisConfig {
-  prefix: string;
-  maxResultsPerKey: number;
-  resultTtlHours: number;
-  password?: string;
-}
-
-/** The S3 archive of window results. */
-export interface ArchiveConfig {
-  url: string;
-  endpoint?: string;
-  region: string;
-  retentionDays: number;
-  flushIntervalMs: number;
-  batchRecords: number;
-  maxQueuedRecords: number;
-  createBucket: boolean;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-}
-
-export type LogLevel = "debug" | "info" | "warn" | "error";
-
-export interface HttpConfig {
-  enabled: boolean;
-  host: string;
-  port: number;
-  queueCapacity: number;
-  /** From STREAMING_TDA_AUTH_TOKEN only. */
-  authToken?: string;
-  authTokenFile?: string;
-  maxBodyBytes: number;
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  maxConnections: number;
-}
-
-export interface PipelineConfig {
-  source: SourceConfig;
-  sink: SinkConfig;
-  /** The embedded store; null runs without checkpoints or history. */
-  store: { path: string; checkpointIntervalMs: number; retentionHours: number } | null;
-  http: HttpConfig;
-  runner: { workers: number; maxInFlight: number; batchSize: number };
-  kafka: KafkaConfig;
-  redis: RedisConfig;
-  /** null: no archive. */
-  archive: ArchiveConfig | null;
-  log: { level: LogLevel };
-  stream: StreamConfig;
-}
-
-export const PIPELINE_SETTINGS: SectionSetting = {
+export const PIPELINE_SETTINGS = {
   type: "section",
   help: "a pipeline",
   fields: {
@@ -201,6 +119,8 @@ export const PIPELINE_SETTINGS: SectionSetting = {
         compression: { type: "enum", values: ["lz4", "snappy", "gzip", "zstd", "none"], default: "lz4", help: "producer compression" },
         batchBytes: { type: "integer", min: 1024, max: 100_000_000, default: 1_048_576, help: "most bytes per produce request" },
         idempotent: { type: "boolean", default: true, help: "idempotent producer (acks=all)" },
+        retries: { type: "integer", min: 0, max: 1000, default: 20, help: "retries of one broker request before its error reaches the pipeline" },
+        retryDelayMs: { type: "integer", min: 1, max: 600_000, default: 500, help: "milliseconds between those retries" },
       },
     },
     redis: {
@@ -241,8 +161,17 @@ export const PIPELINE_SETTINGS: SectionSetting = {
   },
   rules: [
     (config, path) => {
-      const { source, http } = config as unknown as PipelineConfig;
+      const { source, http } = config as { source: { type: string }; http: { enabled: boolean } };
       return source.type === "http" && !http.enabled ? [{ path: join(path, "http.enabled"), rule: "must be true when source.type is http", got: false }] : [];
     },
-  ] satisfies Array<(config: Record<string, unknown>, path: string) => SettingProblem[]>,
-};
+  ],
+} as const satisfies SectionSetting;
+
+/** A checked config: the schema's settings with their defaults filled; the stream layer's are its own StreamConfig. */
+export type PipelineConfig = Omit<SettingValue<typeof PIPELINE_SETTINGS>, "stream"> & { stream: StreamConfig };
+export type SourceConfig = PipelineConfig["source"];
+export type SinkConfig = PipelineConfig["sink"];
+/** The Kafka clients' settings (source.type kafka, sink.type kafka); see docs/scale-out.md. */
+export type KafkaConfig = PipelineConfig["kafka"];
+export type HttpConfig = PipelineConfig["http"];
+export type LogLevel = PipelineConfig["log"]["level"];

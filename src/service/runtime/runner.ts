@@ -63,6 +63,8 @@ export class PipelineRunner {
   private shardPendingEvicted: number[] = [];
   /** stream.maxKeys: live keys in the whole process, split evenly over the shards. */
   private maxKeys = 0;
+  /** stream.maxDim, as the window-compute metric's label. */
+  private maxDim = 1;
   private inFlight = 0;
   /** Batches are numbered from 1 as they are dispatched. */
   private batchSeq = 0;
@@ -101,7 +103,9 @@ export class PipelineRunner {
     const states = splitState(checkpoint, this.shardCount);
     // Keys are hashed evenly over the shards, so each holds its share of the cap: the whole
     // process never holds more than maxKeys (a skewed key set evicts a little early).
-    this.maxKeys = resolveConfig(stream).maxKeys;
+    const resolved = resolveConfig(stream);
+    this.maxKeys = resolved.maxKeys;
+    this.maxDim = resolved.maxDim;
     const shardStream: StreamConfig = { ...stream, maxKeys: Math.max(1, Math.floor(this.maxKeys / this.shardCount)) };
     const loadKeys = (keys: string[]) => this.lease.loadEvictedKeys(keys);
     this.shards = states.map((state) => {
@@ -332,10 +336,6 @@ export class PipelineRunner {
     }
     metrics.inFlight.set(this.inFlight);
     this.poke();
-  }
-
-  private get maxDim(): number {
-    return this.options.stream.maxDim ?? 1;
   }
 
   private noteCounts(shard: number, answer: ShardBatchResult): void {
