@@ -21,6 +21,8 @@ import type { DeadLetter } from "../src/stream/types.ts";
 import { createLogger } from "../src/service/runtime/logger.ts";
 import { PipelineMetrics } from "../src/service/runtime/metrics.ts";
 import { PartitionedRunner } from "../src/service/runtime/partitioned-runner.ts";
+import { checkConfig } from "../src/service/config/config.ts";
+import { startPipeline } from "../src/service/pipeline.ts";
 import { createTopic, produce, readTopic, resultsOnTopic, testKafkaSettings } from "./helpers/kafka.ts";
 import { circleEvents, embeddedResults, POISON, SCALE_OUT_STREAM, waitFor, windowsById } from "./helpers/scale-out.ts";
 import { localS3Credentials, useServers } from "./helpers/servers.ts";
@@ -232,4 +234,35 @@ test("dead letters reach their topic with the input's exact bytes, reason and or
   const [result] = await readTopic(brokers, settings.resultsTopic!, 1);
   assert.equal(JSON.parse(result.value.toString()).id, "a|128/8|7");
   assert.equal(result.key.toString(), "a");
+});
+
+test("the composed pipeline on a Kafka topic (source kafka:TOPIC, Redis store) serves probes and the page's live feed", { timeout: 120_000 }, async () => {
+  const settings = testKafkaSettings(brokers);
+  await createTopic(brokers, settings.topic, 3);
+  const events = circleEvents(3, 40);
+  await produce(brokers, settings.topic, events);
+  const { config, problems } = checkConfig({
+    source: { type: "kafka", topic: settings.topic },
+    sink: { type: "none" },
+    store: { path: stack.redis!.address },
+    redis: { prefix: `composed-${++serial}` },
+    kafka: Object.fromEntries(Object.entries(settings).filter(([name]) => name !== "topic")),
+    http: { port: 0 },
+    runner: { workers: 0 },
+    stream: SCALE_OUT_STREAM,
+  });
+  assert.deepEqual(problems, []);
+  const pipeline = await startPipeline(config!, { logger: createLogger({ level: "silent" }), metrics: new PipelineMetrics({ defaultMetrics: false }) });
+  after(() => pipeline.stop());
+  const url = `http://127.0.0.1:${pipeline.port}/`;
+  const expected = windowsById(await embeddedResults(events)).size;
+  let seen = 0;
+  await waitFor("the live feed's results", async () => {
+    const batch = (await (await fetch(`${url}api/live/poll?since=0`)).json()) as { results: unknown[]; statuses: Array<{ windows: number }> };
+    seen = batch.statuses.reduce((n, s) => n + s.windows, 0);
+    return seen === expected;
+  });
+  assert.equal(seen, expected, "every window reached the page's feed");
+  assert.equal((await fetch(`${url}ready`)).status, 200);
+  await pipeline.stop();
 });

@@ -20,7 +20,7 @@ import { resolveConfig } from "../stream/config.ts";
 import type { Logger } from "./runtime/logger.ts";
 import { PipelineMetrics } from "./runtime/metrics.ts";
 import type { PartitionedRunner } from "./runtime/partitioned-runner.ts";
-import { PipelineRunner } from "./runtime/runner.ts";
+import { PipelineRunner, type RunnerOptions } from "./runtime/runner.ts";
 
 /**
  * The composition root: the one place that turns a config into concrete sources, sinks and
@@ -126,6 +126,54 @@ async function createSink(config: PipelineConfig, rawBytes?: RawBytesKeeper): Pr
   return new NullSink();
 }
 
+/** How a pipeline's runner is built once its store and sinks are: on a source, or on a Kafka topic. */
+interface Intake {
+  /** What the probes and logs report of the input. */
+  source: Pick<Source, "kind" | "connected">;
+  httpSource?: HttpSource;
+  /** The config's sinks for this intake (a Kafka sink keeps the raw bytes of dead letters). */
+  sinks(): Promise<Sink[]>;
+  runner(common: Omit<RunnerOptions, "source">): PipelineRunner | PartitionedRunner;
+  started: Record<string, unknown>;
+}
+
+/** A single source: one runner, its state under WHOLE_STATE. */
+function sourceIntake(config: PipelineConfig, given: Source | undefined): Intake {
+  const source = given ?? createSource(config, config.runner.batchSize);
+  return {
+    source,
+    httpSource: source instanceof HttpSource ? source : undefined,
+    sinks: async () => [await createSink(config)],
+    runner: (common) => new PipelineRunner({ ...common, source }),
+    started: { source: source.kind, workers: config.runner.workers, scales: config.stream.scales },
+  };
+}
+
+/**
+ * One instance of the consumer group on a Kafka topic: a runner per assignment, each
+ * partition's state in the store (Redis, for several instances). The client libraries load
+ * only here.
+ */
+async function kafkaIntake(config: PipelineConfig, topic: string, logger: Logger): Promise<Intake> {
+  const [{ KafkaInput }, { RawBytesKeeper }, { PartitionedRunner }] = await Promise.all([
+    import("../adapters/kafka/kafka-input.ts"),
+    import("../adapters/kafka/raw-bytes.ts"),
+    import("./runtime/partitioned-runner.ts"),
+  ]);
+  const rawBytes = new RawBytesKeeper();
+  const input = new KafkaInput(kafkaSettings(config, topic), {
+    batchSize: config.runner.batchSize,
+    rawBytes,
+    onStreamError: (err) => logger.warn("kafka stream failed; reopening at the next offsets", { err: err.message }),
+  });
+  return {
+    source: input,
+    sinks: async () => [await createSink(config, rawBytes)],
+    runner: (common) => new PartitionedRunner({ ...common, input }),
+    started: { source: `kafka:${topic}`, group: config.kafka.groupId, workers: config.runner.workers },
+  };
+}
+
 /**
  * Builds the pipeline a config describes and starts it. A source, sinks or store passed in
  * replace the config's; a store passed in stays open when the pipeline stops (its owner may
@@ -137,43 +185,44 @@ export async function startPipeline(
 ): Promise<RunningPipeline> {
   const { logger } = options;
   const metrics = options.metrics ?? new PipelineMetrics();
-  if (config.source.type === "kafka") return startPartitioned(config, config.source.topic, { ...options, metrics });
-  const source = options.source ?? createSource(config, config.runner.batchSize);
+  const intake = config.source.type === "kafka" ? await kafkaIntake(config, config.source.topic, logger) : sourceIntake(config, options.source);
   const store = options.store ?? (await createStore(config, metrics, discardWarning(metrics, logger)));
   const ownsStore = options.store === undefined;
-  const archive = await createArchive(config, metrics);
+  const sinks: Sink[] = [];
+  let server: ServiceHttpServer | undefined;
+  const closeAll = async () => {
+    await server?.close();
+    await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
+    if (ownsStore) await store.close();
+  };
+  let runner: PipelineRunner | PartitionedRunner | undefined;
+  let archive: ResultArchive | undefined;
+  let port: number | undefined;
   // The page's live updates follow the store, so what they show is already queryable.
   const stream = resolveConfig(config.stream);
   const live = config.http.enabled ? new LiveFeed({ store, maxKeys: stream.maxKeys }) : undefined;
-  const storeSink = new StoreSink(store);
-  const sinks = [...(options.sinks ?? [await createSink(config)]), live ? live.after(storeSink) : storeSink];
-  if (archive) sinks.push(new ArchiveSink(archive));
-  const runner = new PipelineRunner({
-    stream: config.stream,
-    source,
-    sinks,
-    store,
-    workers: config.runner.workers,
-    checkpointIntervalMs: checkpointIntervalMs(config),
-    maxInFlight: config.runner.maxInFlight,
-    metrics,
-    logger,
-  });
-  let server: ServiceHttpServer | undefined;
-  let port: number | undefined;
-  const closeAll = async () => {
-    await server?.close();
-    await Promise.all(sinks.map((s) => s.close()));
-    if (ownsStore) await store.close();
-  };
   try {
+    archive = await createArchive(config, metrics);
+    const storeSink = new StoreSink(store);
+    sinks.push(...(options.sinks ?? (await intake.sinks())), live ? live.after(storeSink) : storeSink);
+    if (archive) sinks.push(new ArchiveSink(archive));
+    runner = intake.runner({
+      stream: config.stream,
+      sinks,
+      store,
+      workers: config.runner.workers,
+      checkpointIntervalMs: checkpointIntervalMs(config),
+      maxInFlight: config.runner.maxInFlight,
+      metrics,
+      logger,
+    });
     await runner.start();
     if (config.http.enabled) {
       server = new ServiceHttpServer({
         http: config.http,
         runner,
-        source,
-        httpSource: source instanceof HttpSource ? source : undefined,
+        source: intake.source,
+        httpSource: intake.httpSource,
         store,
         archive,
         metrics,
@@ -192,93 +241,12 @@ export async function startPipeline(
       logger.info("http listening", { port, host: config.http.host });
     }
   } catch (err) {
-    await runner.stop().catch(() => undefined);
+    await runner?.stop().catch(() => undefined);
     await closeAll().catch(() => undefined);
     throw err;
   }
-  logger.info("pipeline started", {
-    source: source.kind,
-    sinks: sinks.map((s) => s.kind),
-    store: store.kind,
-    workers: config.runner.workers,
-    scales: config.stream.scales,
-  });
+  logger.info("pipeline started", { ...intake.started, sinks: sinks.map((s) => s.kind), store: store.kind, archive: archive?.kind ?? null });
   const done = runner.done.finally(closeAll);
-  return {
-    runner,
-    metrics,
-    store,
-    port,
-    done,
-    async stop() {
-      await runner.stop();
-      await done.catch(() => undefined);
-    },
-  };
-}
-
-/**
- * The pipeline on a Kafka topic: one instance of the consumer group, its state in the store
- * (Redis, for several instances), outputs to the sinks (sink.type kafka: the results,
- * features and dead-letter topics) and the archive. The client libraries load only here.
- */
-async function startPartitioned(
-  config: PipelineConfig,
-  topic: string,
-  options: { logger: Logger; metrics: PipelineMetrics; sinks?: Sink[]; store?: StateStore },
-): Promise<RunningPipeline> {
-  const { logger, metrics } = options;
-  const [{ KafkaInput }, { RawBytesKeeper }, { PartitionedRunner }] = await Promise.all([
-    import("../adapters/kafka/kafka-input.ts"),
-    import("../adapters/kafka/raw-bytes.ts"),
-    import("./runtime/partitioned-runner.ts"),
-  ]);
-  const rawBytes = new RawBytesKeeper();
-  const store = options.store ?? (await createStore(config, metrics, discardWarning(metrics, logger)));
-  const ownsStore = options.store === undefined;
-  const archive = await createArchive(config, metrics).catch(async (err) => {
-    if (ownsStore) await store.close();
-    throw err;
-  });
-  const sinks = [...(options.sinks ?? [await createSink(config, rawBytes)]), new StoreSink(store)];
-  if (archive) sinks.push(new ArchiveSink(archive));
-  const input = new KafkaInput(kafkaSettings(config, topic), {
-    batchSize: config.runner.batchSize,
-    rawBytes,
-    onStreamError: (err) => logger.warn("kafka stream failed; reopening at the next offsets", { err: err.message }),
-  });
-  const runner = new PartitionedRunner({
-    input,
-    store,
-    sinks,
-    stream: config.stream,
-    workers: config.runner.workers,
-    maxInFlight: config.runner.maxInFlight,
-    checkpointIntervalMs: checkpointIntervalMs(config),
-    metrics,
-    logger,
-  });
-  let server: ServiceHttpServer | undefined;
-  let port: number | undefined;
-  const closeAll = async () => {
-    await server?.close();
-    await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
-    if (ownsStore) await store.close();
-  };
-  try {
-    await runner.start();
-    if (config.http.enabled) {
-      server = new ServiceHttpServer({ http: config.http, runner, source: input, store, archive, metrics, logger });
-      port = await server.listen();
-      logger.info("http listening", { port, host: config.http.host });
-    }
-  } catch (err) {
-    await runner.stop().catch(() => undefined);
-    await closeAll().catch(() => undefined);
-    throw err;
-  }
-  logger.info("pipeline started", { source: `kafka:${topic}`, group: config.kafka.groupId, sinks: sinks.map((s) => s.kind), store: store.kind, archive: archive?.kind ?? null });
-  const done = runner.done.then(closeAll);
   return {
     runner,
     metrics,
