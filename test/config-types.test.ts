@@ -9,6 +9,7 @@ import test from "node:test";
 import { checkConfig } from "../src/service/config/config.ts";
 import type { PipelineConfig as Derived } from "../src/service/config/schema.ts";
 import type { StreamConfig } from "../src/stream/types.ts";
+import type { KafkaSettings } from "../src/adapters/kafka/settings.ts";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
@@ -21,27 +22,9 @@ type SourceConfig =
 
 type SinkConfig = { type: "stdout" } | { type: "file"; path: string } | { type: "kafka" } | { type: "none" };
 
-/** The Kafka clients' settings (source.type kafka, sink.type kafka); see docs/scale-out.md. */
-interface KafkaConfig {
-  brokers: string[];
-  clientId: string;
-  groupId: string;
-  groupProtocol: "consumer" | "classic";
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  maxPollIntervalMs: number;
-  fetchMinBytes: number;
-  fetchMaxWaitMs: number;
-  maxPartitionFetchBytes: number;
-  resultsTopic: string;
-  featuresTopic: string;
-  deadLetterTopic: string;
-  compression: "lz4" | "snappy" | "gzip" | "zstd" | "none";
-  batchBytes: number;
-  idempotent: boolean;
-  retries: number;
-  retryDelayMs: number;
-}
+/** The schema's kafka section declares exactly what the Kafka adapters need, but the topic (the source's). */
+type KafkaConfig = Flat<Omit<KafkaSettings, "topic" | "resultsTopic" | "featuresTopic" | "deadLetterTopic"> & { resultsTopic: string; featuresTopic: string; deadLetterTopic: string }>;
+type Flat<T> = { [K in keyof T]: T[K] };
 
 /** Settings of the Redis store (store.path redis://…). */
 interface RedisConfig {
