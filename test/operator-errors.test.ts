@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,4 +101,21 @@ test("a file rotated under a checkpoint is refused, naming the file", { timeout:
   renameSync(input, `${input}.1`);
   writeFileSync(input, events("b", 80));
   assertSetupFault(run(args), new RegExp(`${input} is not the file the checkpoint was taken on \\(inode \\d+, not \\d+\\)`));
+});
+
+test("a sink file that cannot be written stops the start, named, with the config status; a torn last line is cut with a warning", () => {
+  const dir = mkdtempSync(join(tmpdir(), "stda-operator-"));
+  const input = yaml(dir, "e.jsonl", events("a", 40));
+  const blocked = join(input, "out.jsonl");
+  assertSetupFault(run(["--source", `file:${input}`, "--sink", `file:${blocked}`, "--port", "none"]), new RegExp(`sink file ${blocked}: cannot create its directory ${input}: file already exists`));
+
+  const out = yaml(dir, "out.jsonl", '{"a":1}\n{"a":2, "tor');
+  const result = run(["--source", `file:${input}`, "--sink", `file:${out}`, "--port", "none", "--window", "16", "--slide", "4"]);
+  assert.equal(result.code, 0, result.stderr);
+  const warning = result.stderr.split("\n").find((line) => line.includes("torn last line"));
+  assert.ok(warning, `a warning names the cut, stderr: ${result.stderr}`);
+  assert.deepEqual({ path: JSON.parse(warning).path, bytesCut: JSON.parse(warning).bytesCut }, { path: out, bytesCut: 12 });
+  const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+  assert.equal(lines[0], '{"a":1}');
+  assert.equal(lines.slice(1).filter((line) => JSON.parse(line).type === "window").length, 7, "the run's windows follow the last complete line");
 });

@@ -115,9 +115,16 @@ export function kafkaSettings(config: PipelineConfig, topic: string): KafkaSetti
   return { ...config.kafka, topic };
 }
 
-async function createSink(config: PipelineConfig, rawBytes?: RawBytesKeeper): Promise<Sink> {
+async function createSink(config: PipelineConfig, logger: Logger, rawBytes?: RawBytesKeeper): Promise<Sink> {
   const s = config.sink;
-  if (s.type === "file") return new FileSink(s.path);
+  if (s.type === "file") {
+    const sink = new FileSink(s.path, {
+      onTornLine: (bytesCut) => logger.warn("file sink: cut a torn last line left by an interrupted write; its records are produced again", { path: s.path, bytesCut }),
+    });
+    // An unwritable path stops the start (exit 78, naming it) rather than the first write.
+    await sink.ready();
+    return sink;
+  }
   if (s.type === "stdout") return new StdoutSink();
   if (s.type === "kafka") {
     const { KafkaSink } = await import("../adapters/kafka/kafka-sink.ts");
@@ -138,12 +145,12 @@ interface Intake {
 }
 
 /** A single source: one runner, its state under WHOLE_STATE. */
-function sourceIntake(config: PipelineConfig, given: Source | undefined): Intake {
+function sourceIntake(config: PipelineConfig, given: Source | undefined, logger: Logger): Intake {
   const source = given ?? createSource(config, config.runner.batchSize);
   return {
     source,
     httpSource: source instanceof HttpSource ? source : undefined,
-    sinks: async () => [await createSink(config)],
+    sinks: async () => [await createSink(config, logger)],
     runner: (common) => new PipelineRunner({ ...common, source }),
     started: { source: source.kind, workers: config.runner.workers, scales: config.stream.scales },
   };
@@ -168,7 +175,7 @@ async function kafkaIntake(config: PipelineConfig, topic: string, logger: Logger
   });
   return {
     source: input,
-    sinks: async () => [await createSink(config, rawBytes)],
+    sinks: async () => [await createSink(config, logger, rawBytes)],
     runner: (common) => new PartitionedRunner({ ...common, input }),
     started: { source: `kafka:${topic}`, group: config.kafka.groupId, workers: config.runner.workers },
   };
@@ -185,7 +192,7 @@ export async function startPipeline(
 ): Promise<RunningPipeline> {
   const { logger } = options;
   const metrics = options.metrics ?? new PipelineMetrics();
-  const intake = config.source.type === "kafka" ? await kafkaIntake(config, config.source.topic, logger) : sourceIntake(config, options.source);
+  const intake = config.source.type === "kafka" ? await kafkaIntake(config, config.source.topic, logger) : sourceIntake(config, options.source, logger);
   const store = options.store ?? (await createStore(config, metrics, discardWarning(metrics, logger)));
   const ownsStore = options.store === undefined;
   const sinks: Sink[] = [];

@@ -58,6 +58,10 @@ async function openAtLastLine(path: string, onTornLine?: (bytesCut: number) => v
   let handle: FileHandle;
   try {
     mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new SetupError(`sink file ${path}: cannot create its directory ${dirname(path)}: ${systemReason(err)}`);
+  }
+  try {
     handle = await open(path, "a+");
   } catch (err) {
     throw new SetupError(`sink file ${path}: cannot open it for appending: ${systemReason(err)}`);
