@@ -136,5 +136,6 @@ test("a file sink reopened after a torn write cuts back to its last complete lin
   assert.equal(readFileSync(whole, "utf8"), '{"a":1}\n');
 
   // A path that cannot be a file is named.
-  await assert.rejects(new FileSink(join(dir, "out.jsonl", "x.jsonl")).ready(), /sink file .*out\.jsonl\/x\.jsonl: cannot open it for appending/);
+  await assert.rejects(new FileSink(join(dir, "out.jsonl", "x.jsonl")).ready(), /sink file .*out\.jsonl\/x\.jsonl: cannot create its directory .*out\.jsonl: file already exists/);
+  await assert.rejects(new FileSink(dir).ready(), /sink file .*: cannot open it for appending: .*EISDIR/);
 });
