@@ -9,6 +9,12 @@ import module from "node:module";
 import process from "node:process";
 import { URL } from "node:url";
 
+// node:sqlite and type stripping need Node 24; an older one would fail later, less clearly.
+if (Number(process.versions.node.split(".")[0]) < 24) {
+  process.stderr.write(`streaming-tda: needs Node 24 or newer, this is Node ${process.version}; use the project's own (npx streaming-tda, npm run …, or node_modules/.bin/node)\n`);
+  process.exit(70);
+}
+
 // Reuse compiled (and type-stripped) code between runs: start-up drops to a quarter.
 module.enableCompileCache?.();
 
@@ -31,12 +37,7 @@ function buildIsFresh() {
 
 async function load() {
   if (existsSync(sources) && !buildIsFresh()) {
-    try {
-      return await import(sources.href);
-    } catch (error) {
-      // Older Node cannot load .ts files; fall back to a build if there is one.
-      if (error?.code !== "ERR_UNKNOWN_FILE_EXTENSION" || !existsSync(compiled)) throw error;
-    }
+    return import(sources.href);
   }
   return import(compiled.href);
 }
@@ -45,10 +46,6 @@ try {
   const { runFromCommandLine } = await load();
   await runFromCommandLine(process.argv.slice(2));
 } catch (error) {
-  if (error?.code === "ERR_UNKNOWN_FILE_EXTENSION") {
-    process.stderr.write(`streaming-tda: Node ${process.version} cannot run the TypeScript sources; use Node 24 (node_modules/.bin/node, or npx streaming-tda) or run npm run build\n`);
-  } else {
-    process.stderr.write(`streaming-tda: cannot start: ${error?.message ?? error}${process.env.DEBUG === "1" ? `\n${error?.stack}` : ""}\n`);
-  }
+  process.stderr.write(`streaming-tda: cannot start: ${error?.message ?? error}${process.env.DEBUG === "1" ? `\n${error?.stack}` : ""}\n`);
   process.exitCode = 70;
 }
