@@ -41,10 +41,17 @@ export default {
     },
     {
       name: "web-on-tda",
-      comment: "the page's code (web/) runs in browsers: it imports the library and itself only",
+      comment: "the page's code (web/) runs in browsers: it imports the library and itself only, and the wire format's types",
       severity: "error",
       from: { path: "^web/" },
-      to: { pathNot: "^(web|src/tda)/" },
+      to: { pathNot: "^(web/|src/tda/|src/service/http/live-types\\.ts$|src/stream/types\\.ts$)" },
+    },
+    {
+      name: "web-wire-types-only",
+      comment: "the page reads the wire format's types from the service and the stream layer, and bundles none of their code",
+      severity: "error",
+      from: { path: "^web/" },
+      to: { path: "^(src/service/http/live-types|src/stream/types)\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "tda-entry-points",

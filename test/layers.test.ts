@@ -25,10 +25,11 @@ const TARGETS = [
   "test/helpers/cli.ts",
   "testkit/ripser.ts",
   "web/common/dom.ts",
+  "src/service/http/live-types.ts",
 ];
 
 /** A file, what it imports, and the rule that must reject it (none: it is allowed). */
-const PROBES: Array<{ file: string; imports: string[]; rule?: string }> = [
+const PROBES: Array<{ file: string; imports: string[]; rule?: string; values?: true }> = [
   { file: "src/tda/deep/er/up.ts", imports: ["../../../stream/types.ts"], rule: "layer-tda" },
   { file: "src/tda/deep/node-api.ts", imports: ["node:fs"], rule: "tda-pure" },
   { file: "src/stream/a/b/c/service.ts", imports: ["../../../../service/pipeline.ts"], rule: "layer-stream" },
@@ -46,6 +47,9 @@ const PROBES: Array<{ file: string; imports: string[]; rule?: string }> = [
   { file: "src/service/missing.ts", imports: ["./nowhere.ts"], rule: "resolvable" },
   { file: "web/page/deep/service.ts", imports: ["../../../src/service/pipeline.ts"], rule: "web-on-tda" },
   { file: "web/page/rips-inside.ts", imports: ["../../src/tda/rips/workspace.ts"], rule: "tda-entry-points" },
+  { file: "web/page/wire-code.ts", imports: ["../../src/service/http/live-types.ts"], rule: "web-wire-types-only", values: true },
+  { file: "web/page/stream-code.ts", imports: ["../../src/stream/types.ts"], rule: "web-wire-types-only", values: true },
+  { file: "web/page/adapter-types.ts", imports: ["../../src/adapters/types.ts"], rule: "web-on-tda" },
   // Allowed.
   { file: "src/stream/deep/er/entries.ts", imports: ["../../../tda/index.ts", "../../../tda/rips.ts", "../../../tda/types.ts"] },
   { file: "src/adapters/deep/below.ts", imports: ["node:fs", "../../stream/types.ts", "../../tda/types.ts"] },
@@ -53,6 +57,7 @@ const PROBES: Array<{ file: string; imports: string[]; rule?: string }> = [
   { file: "src/service/runtime/deep/seam.ts", imports: ["../../../adapters/types.ts", "../../../stream/types.ts"] },
   { file: "bench/lib/kit.ts", imports: ["../../testkit/ripser.ts", "../stream.ts"] },
   { file: "web/page/entries.ts", imports: ["../../src/tda/index.ts", "../common/dom.ts"] },
+  { file: "web/page/wire.ts", imports: ["../../src/service/http/live-types.ts", "../../src/stream/types.ts"] },
 ];
 
 /** Runs the lint's dependency check as `npm run lint` does, with the project's Node. */
@@ -69,7 +74,7 @@ test("npm run lint's import rules reject every broken rule at any depth, and all
   };
   for (const file of TARGETS) write(file, "export const x = 1;\n");
   // Type-only imports make a circle too.
-  for (const { file, imports } of PROBES) write(file, imports.map((i) => `import type {} from "${i}";\n`).join("") + "export const y = 2;\n");
+  for (const { file, imports, values } of PROBES) write(file, imports.map((i) => (values ? `import "${i}";\n` : `import type {} from "${i}";\n`)).join("") + "export const y = 2;\n");
 
   const result = depcruise(tree, ["src", "web", "bench", "test", "testkit"]);
   assert.notEqual(result.status, 0, "the lint fails on this tree");
