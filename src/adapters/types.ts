@@ -214,6 +214,37 @@ export interface StateStore {
 }
 
 /**
+ * One state partition as a backup holds it: its checkpoint, with every evicted key's state in
+ * `evicted` (not only those of the last checkpoint), and the epoch of its last claim.
+ */
+export interface PartitionState {
+  partition: string;
+  epoch: number;
+  checkpoint: Checkpoint;
+}
+
+/**
+ * A store shared by several instances (Redis), whose state is copied out and written back
+ * partition by partition rather than as a file.
+ */
+export interface PartitionedStateCopy {
+  /** The state partitions that hold a checkpoint, sorted. */
+  statePartitions(): Promise<string[]>;
+  /** The epoch of each partition's last claim; 0 for one never claimed. */
+  epochs(partitions: readonly string[]): Promise<Map<string, number>>;
+  /** One partition's whole state, read at one instant (a save is in it whole or not at all); undefined without a checkpoint. */
+  readPartition(partition: string): Promise<PartitionState | undefined>;
+  /**
+   * Replaces the whole state of every partition given, all or nothing, and only if each
+   * partition's epoch is still the `epoch` given with it (no instance claimed it since it was
+   * read). Each epoch is then raised by one, as a claim raises it: a lease taken before is
+   * fenced, and the next claim loads the state written here. Otherwise nothing is written and
+   * StaleEpochError names the partition claimed meanwhile. Partitions not given are left alone.
+   */
+  replacePartitions(states: readonly PartitionState[]): Promise<void>;
+}
+
+/**
  * Window results kept beyond the store's retention (an object store, in batched and
  * compressed objects under key and time prefixes). Appending hands results over for
  * archiving and must not hold the pipeline up for long; history answers for any time.

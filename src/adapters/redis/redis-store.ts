@@ -2,8 +2,19 @@ import { createHash } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { createClient, RESP_TYPES } from "redis";
 import { ignoreOperations, recorded, type OperationRecorder } from "../operation-recorder.ts";
-import { StaleEpochError, type Checkpoint, type HistoryPage, type KeyPage, type KeySummary, type OutputRecord, type StateLease, type StateStore } from "../types.ts";
-import { APPEND_RESULTS, SAVE_CHECKPOINT } from "./scripts.ts";
+import {
+  StaleEpochError,
+  type Checkpoint,
+  type HistoryPage,
+  type KeyPage,
+  type KeySummary,
+  type OutputRecord,
+  type PartitionedStateCopy,
+  type PartitionState,
+  type StateLease,
+  type StateStore,
+} from "../types.ts";
+import { APPEND_RESULTS, REPLACE_PARTITIONS, SAVE_CHECKPOINT } from "./scripts.ts";
 
 export interface RedisStoreOptions {
   /** redis://[user:password@]host:port[/db] */
@@ -37,7 +48,7 @@ export interface RedisStoreOptions {
  * The client reconnects with backoff on its own; commands wait meanwhile (up to
  * commandTimeoutMs), so the runner's checkpoint and result writes wait and intake pauses.
  */
-export class RedisStateStore implements StateStore {
+export class RedisStateStore implements StateStore, PartitionedStateCopy {
   readonly kind = "redis";
   readonly durable = true;
   private readonly client;
@@ -125,21 +136,59 @@ export class RedisStateStore implements StateStore {
     ]);
     if (meta === null) return undefined;
     const head = deserialize(meta as Buffer) as Omit<Checkpoint, "keys" | "evicted">;
-    const keys = new Map<string, unknown>();
-    for (const [key, state] of Object.entries(live as Record<string, Buffer>)) keys.set(key, deserialize(state));
-    return { ...head, keys, evicted: new Map() };
+    return { ...head, keys: decodeStates(live as Record<string, Buffer>), evicted: new Map() };
   }
 
   private async save(partition: string, epoch: number, cp: Checkpoint): Promise<void> {
     // Serialized before anything is sent: a state that cannot be stored leaves the last checkpoint standing.
-    const { keys, evicted, ...head } = cp;
-    const args: Array<string | Buffer> = [String(epoch), serialize(head), String(keys.size)];
-    for (const [key, state] of keys) args.push(key, serialize(state));
-    args.push(String(evicted.size));
-    for (const [key, state] of evicted) args.push(key, serialize(state));
-    const keysOfScript = [this.key("epoch", partition), this.key("cp", partition), this.key("live", partition), this.key("evicted", partition)];
-    const [stored, current] = (await this.script(SAVE_CHECKPOINT, keysOfScript, args)) as [number, number];
+    const args = [String(epoch), ...checkpointArgs(cp)];
+    const [stored, current] = (await this.script(SAVE_CHECKPOINT, this.partitionKeys(partition), args)) as [number, number];
     if (Number(stored) !== 1) throw new StaleEpochError(partition, epoch, Number(current));
+  }
+
+  /** A partition's keys, in the order the scripts take them: epoch, checkpoint meta, live and evicted states. */
+  private partitionKeys(partition: string): string[] {
+    return [this.key("epoch", partition), this.key("cp", partition), this.key("live", partition), this.key("evicted", partition)];
+  }
+
+  async statePartitions(): Promise<string[]> {
+    return this.op("scan", async () => {
+      const head = this.key("cp", "");
+      const names: string[] = [];
+      for await (const batch of this.client.scanIterator({ MATCH: globEscape(head) + "*", COUNT: 1000 })) {
+        for (const key of batch) names.push(key.slice(head.length));
+      }
+      return [...new Set(names)].sort();
+    });
+  }
+
+  async epochs(partitions: readonly string[]): Promise<Map<string, number>> {
+    if (partitions.length === 0) return new Map();
+    const values = await this.op("epochs", () => this.client.mGet(partitions.map((p) => this.key("epoch", p))));
+    return new Map(partitions.map((p, i) => [p, Number(values[i] ?? 0)]));
+  }
+
+  async readPartition(partition: string): Promise<PartitionState | undefined> {
+    const [epochKey, cpKey, liveKey, evictedKey] = this.partitionKeys(partition);
+    // One transaction: the save script runs whole between two commands, never inside this.
+    const [epoch, meta, live, evicted] = (await this.op("read_partition", () =>
+      this.binary.multi().get(epochKey).get(cpKey).hGetAll(liveKey).hGetAll(evictedKey).exec(),
+    )) as unknown as [Buffer | null, Buffer | null, Record<string, Buffer>, Record<string, Buffer>];
+    if (meta === null) return undefined;
+    const head = deserialize(meta) as Omit<Checkpoint, "keys" | "evicted">;
+    return { partition, epoch: Number(epoch?.toString() ?? 0), checkpoint: { ...head, keys: decodeStates(live), evicted: decodeStates(evicted) } };
+  }
+
+  async replacePartitions(states: readonly PartitionState[]): Promise<void> {
+    if (states.length === 0) return;
+    const args: Array<string | Buffer> = states.map((s) => String(s.epoch));
+    for (const s of states) args.push(...checkpointArgs(s.checkpoint));
+    const keys = states.flatMap((s) => this.partitionKeys(s.partition));
+    const [replaced, index, current] = (await this.op("replace_partitions", () => this.script(REPLACE_PARTITIONS, keys, args))) as [number, number, number];
+    if (Number(replaced) !== 1) {
+      const fenced = states[Number(index) - 1];
+      throw new StaleEpochError(fenced.partition, fenced.epoch, Number(current));
+    }
   }
 
   private async loadEvicted(partition: string, keys: readonly string[]): Promise<Map<string, unknown>> {
@@ -256,6 +305,26 @@ export class RedisStateStore implements StateStore {
     await this.connecting.catch(() => undefined);
     if (this.client.isOpen) await this.client.close();
   }
+}
+
+/** A checkpoint as the scripts take it: meta, live count, (key, state)…, evicted count, (key, state)…. */
+function checkpointArgs(cp: Checkpoint): Array<string | Buffer> {
+  const { keys, evicted, ...head } = cp;
+  const args: Array<string | Buffer> = [serialize(head), String(keys.size)];
+  for (const [key, state] of keys) args.push(key, serialize(state));
+  args.push(String(evicted.size));
+  for (const [key, state] of evicted) args.push(key, serialize(state));
+  return args;
+}
+
+/** Key states as a hash of the store holds them (key → V8-serialized state). */
+function decodeStates(hash: Record<string, Buffer>): Map<string, unknown> {
+  return new Map(Object.entries(hash).map(([key, state]) => [key, deserialize(state)] as const));
+}
+
+/** A literal for SCAN's MATCH: the glob's special characters escaped. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
 function bound(x: number): string | number {
