@@ -1,18 +1,11 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { OutputRecord } from "../../adapters/types.ts";
 import { TdaInputError } from "../../tda/types.ts";
 import { sealArchive, type Manifest } from "./archive.ts";
+import { archiveInfo, encodeResults, ENTRY, recentResults } from "./entries.ts";
 import { checkpointOffsets, copyStoreFile, openStore } from "./store-copy.ts";
 import { readNamedFile } from "../read-file.ts";
-import { projectVersion } from "../version.ts";
-
-/** The archive's entries, by name. */
-export const ENTRY = { store: "store.sqlite", offsets: "offsets.json", config: "config.yaml", results: "results.jsonl" } as const;
-
-/** Results kept per key in the archive's results entry. */
-const RESULTS_PER_KEY = 10_000;
 
 export interface BackupOptions {
   storePath: string;
@@ -48,23 +41,14 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     try {
       const offsets = await checkpointOffsets(store);
       const keys = await store.keys();
-      const results: OutputRecord[] = [];
-      for (const k of keys) {
-        if (k.lastEnd === null) continue;
-        results.push(...(await store.history(k.key, k.lastEnd - options.resultsHours * 3_600_000, Infinity, RESULTS_PER_KEY)));
-      }
+      const results = await recentResults(store, options.resultsHours);
       const entries = [
         { name: ENTRY.store, data: storeBytes },
         { name: ENTRY.offsets, data: Buffer.from(JSON.stringify(offsets) + "\n") },
-        { name: ENTRY.results, data: Buffer.from(results.map((r) => JSON.stringify(r) + "\n").join("")) },
+        { name: ENTRY.results, data: encodeResults(results) },
         ...(config === undefined ? [] : [{ name: ENTRY.config, data: config }]),
       ];
-      const info = {
-        project: "streaming-tda",
-        projectVersion: projectVersion(),
-        createdAt: new Date().toISOString(),
-        origin: { store: store.kind, storePath, config: configPath ?? null, keys: keys.length, results: results.length, resultsHours: options.resultsHours },
-      };
+      const info = archiveInfo({ store: store.kind, storePath, config: configPath ?? null, keys: keys.length, results: results.length, resultsHours: options.resultsHours });
       const { bytes, manifest } = sealArchive(entries, info, options.key);
       return { archive: bytes, manifest, keys: keys.length, results: results.length, position: offsets?.position ?? null };
     } finally {

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { TdaInputError } from "../../tda/types.ts";
-import { ArchiveError, openArchive, type Manifest } from "./archive.ts";
-import { ENTRY } from "./backup.ts";
+import { ArchiveError, type Manifest } from "./archive.ts";
+import { decodeResults, ENTRY, type ReadArchive } from "./entries.ts";
 import { checkpointOffsets, openStore } from "./store-copy.ts";
-import { readNamedFile } from "../read-file.ts";
 
 export interface RestoreOptions {
   archivePath: string;
-  key: Buffer;
+  /** The archive, read and verified (readArchive). */
+  archive: ReadArchive;
   /** Where the store goes; omitted with verifyOnly. */
   storePath?: string;
   /** Where the archived config goes, if anywhere. */
@@ -30,31 +30,22 @@ export interface RestoreResult {
 }
 
 /**
- * Restores an archive. Everything is checked before anything is written: the archive's
- * authentication and checksums, the store file it holds (it opens as a store and its
- * checkpoint resumes from the archived offsets), and that no existing file would be replaced
- * without `force`. Then the store is written beside its destination and renamed into place.
+ * Restores an embedded store's archive. Everything is checked before anything is written:
+ * the archive's authentication and checksums, the store file it holds (it opens as a store
+ * and its checkpoint resumes from the archived offsets), and that no existing file would be
+ * replaced without `force`. Then the store is written beside its destination and renamed
+ * into place.
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
   const { archivePath, storePath, configOut, force } = options;
-  const file = readNamedFile(archivePath, "");
-  const { manifest, entries } = openArchive(file, options.key, archivePath);
-  const need = (name: string) => {
-    const data = entries.get(name);
-    if (!data) throw new ArchiveError(`${archivePath}: inconsistent archive: no ${name} entry`);
-    return data;
-  };
+  const { manifest, need } = options.archive;
   const storeBytes = need(ENTRY.store);
   const offsets = JSON.parse(need(ENTRY.offsets).toString("utf8")) as { position: unknown } | null;
-  const results = need(ENTRY.results).toString("utf8").split("\n").filter((l) => l.length > 0).length;
-  const config = entries.get(ENTRY.config);
+  const results = decodeResults(need(ENTRY.results), archivePath).length;
   if (!options.verifyOnly) {
     if (storePath === undefined) throw new TdaInputError("restore: give --store PATH (or --config FILE naming it)");
     if (existsSync(storePath) && !force) throw new TdaInputError(`store ${storePath} exists: stop the service using it, then give --force to replace it`);
-    if (configOut !== undefined) {
-      if (!config) throw new TdaInputError(`${archivePath}: holds no config (it was made with --store only); leave out --config-out`);
-      if (existsSync(configOut) && !force) throw new TdaInputError(`${configOut} exists: give --force to replace it`);
-    }
+    if (configOut !== undefined) writeArchivedConfig(options.archive, archivePath, configOut, force, false);
   }
   // The store is staged beside its destination (one file system, so the rename is atomic).
   const stageDir = options.verifyOnly || storePath === undefined ? tmpdir() : dirname(storePath);
@@ -85,8 +76,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       rmSync(`${storePath}-shm`, { force: true });
       renameSync(staged, storePath);
       wrote.push(storePath);
-      if (configOut !== undefined && config) {
-        writeFileSync(configOut, config);
+      if (configOut !== undefined) {
+        writeArchivedConfig(options.archive, archivePath, configOut, force, true);
         wrote.push(configOut);
       }
     }
@@ -96,4 +87,15 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     rmSync(`${staged}-shm`, { force: true });
   }
   return { manifest, position: offsets?.position ?? null, keys, results, wrote };
+}
+
+/**
+ * The archived config, written to `configOut` (write) or only checked (not write): the archive
+ * must hold one, and an existing file is replaced only with `force`.
+ */
+export function writeArchivedConfig(archive: ReadArchive, archivePath: string, configOut: string, force: boolean, write: boolean): void {
+  const config = archive.entries.get(ENTRY.config);
+  if (!config) throw new TdaInputError(`${archivePath}: holds no config (it was made with --store only); leave out --config-out`);
+  if (existsSync(configOut) && !force) throw new TdaInputError(`${configOut} exists: give --force to replace it`);
+  if (write) writeFileSync(configOut, config);
 }

@@ -17,6 +17,11 @@ export interface PartitionedRunnerOptions extends Omit<RunnerOptions, "source" |
   lagIntervalMs?: number;
 }
 
+/** The state partition that holds the state of a partition of a log (a Kafka topic). */
+export function logStatePartition(log: string, partition: number): string {
+  return `kafka:${log}:${partition}`;
+}
+
 /**
  * The runner for a partitioned input (Kafka): one PipelineRunner at a time, over the
  * partitions this instance holds. When the assignment changes, the runner is stopped (its
@@ -136,7 +141,7 @@ export class PartitionedRunner {
     const now = Date.now();
     const partitions = input.assigned().filter((p) => (this.fenced.get(p) ?? 0) <= now);
     for (const [key, p] of this.keyPartitions) if (!partitions.includes(p)) this.keyPartitions.delete(key);
-    const names = new Map(partitions.map((p) => [p, `kafka:${input.name}:${p}`] as const));
+    const names = new Map(partitions.map((p) => [p, logStatePartition(input.name, p)] as const));
     const view = new PartitionedStateView(store, names, this.keyPartitions);
     const source = new PartitionTrackingSource(input.open(partitions), input, this.keyPartitions, metrics, logger);
     const runner = new PipelineRunner({ ...this.options, source, store: view });
