@@ -41,6 +41,13 @@ export interface RipsOptions {
   /** Called now and then with the dimension being reduced and the share of it done. */
   onProgress?: (dim: number, done: number) => void;
   /**
+   * Where the working arrays live between calls: the distances, the rank matrix, the edges
+   * and the reduction's structures are refilled there, not allocated again. One computation
+   * at a time per workspace. Default: one kept by the library for problems of up to
+   * 256 points to H1, and a fresh one for anything larger.
+   */
+  workspace?: Workspace;
+  /**
    * Makes a helper that assembles half of each dimension's columns on another thread
    * (for Node: `assemblyWorker` in src/service/runtime/rips-threads.ts). Results are identical.
    */
@@ -95,23 +102,47 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
   const { maxDim = 1, modulus = 2, cocycles = false, collapse = false } = options;
   checkOptions(maxDim, modulus);
   if (collapse && cocycles) throw new TdaInputError("cocycles come from the full complex: ask for either cocycles or collapse, not both");
-  checkIndexRange(pointCount(input), maxDim);
-  const built = buildFiltration(input, options.threshold);
-  // The collapse needs the rank matrix; graphs too large for one are reduced as they are.
-  const f = collapse && maxDim >= 1 && built.dense ? collapseFiltration(built) : built;
-  const helper = options.assemblyHelper?.(f, maxDim);
-  const reducer = new RipsReducer(f, maxDim, modulus, { cocycles, onProgress: options.onProgress, helper });
+  const n = pointCount(input);
+  checkIndexRange(n, maxDim);
+  const keeps = options.workspace === undefined && !keptWorkspaceBusy && n <= KEPT_WORKSPACE_MAX_POINTS && maxDim <= 1;
+  const workspace = options.workspace ?? (keeps ? keptWorkspace : new Workspace());
+  // A call made from inside this one (by onProgress) must not refill the arrays this one is using.
+  if (keeps) keptWorkspaceBusy = true;
   try {
-    reducer.run();
+    const built = buildFiltration(input, options.threshold, workspace);
+    // The collapse needs the rank matrix; graphs too large for one are reduced as they are.
+    const f = collapse && maxDim >= 1 && built.dense ? collapseFiltration(built, workspace) : built;
+    const helper = options.assemblyHelper?.(f, maxDim);
+    const reducer = new RipsReducer(f, maxDim, modulus, { cocycles, onProgress: options.onProgress, helper, workspace });
+    try {
+      reducer.run();
+    } finally {
+      helper?.close();
+    }
+    return resultOf(reducer, f, built.edges.size, cocycles);
   } finally {
-    helper?.close();
+    if (keeps) keptWorkspaceBusy = false;
   }
+}
+
+/**
+ * The library's own workspace for small problems. Allocating a computation's arrays afresh
+ * costs about as much as the computation at this size: in a browser each call touched
+ * about 1,000 fresh pages (4 MB) for 200 points, page faults that a loaded machine makes
+ * slow. It holds what the largest problem it served needed: up to about 6 MB (256 points).
+ */
+const KEPT_WORKSPACE_MAX_POINTS = 256;
+const keptWorkspace = new Workspace();
+let keptWorkspaceBusy = false;
+
+/** The caller's result: plain arrays and numbers, nothing that lives in the workspace. */
+function resultOf(reducer: RipsReducer, f: Filtration, edges: number, cocycles: boolean): PersistenceResult & RipsComplexFacts {
   const result: PersistenceResult & RipsComplexFacts = {
     diagrams: reducer.intervals,
     threshold: f.threshold,
     n: f.n,
-    valueRange: f.valueRange,
-    edges: built.edges.size,
+    valueRange: [f.valueRange[0], f.valueRange[1]],
+    edges,
   };
   if (cocycles) result.cocycles = reducer.cocycles;
   return result;

@@ -1,5 +1,6 @@
 import { TdaInputError, type RipsInput } from "../types.ts";
 import { SimplexList } from "./simplex-list.ts";
+import { Workspace } from "./workspace.ts";
 
 /**
  * The Rips filtration's 1-skeleton, with every edge length replaced by its rank among the
@@ -96,17 +97,21 @@ function checkThreshold(threshold: number | undefined): void {
   }
 }
 
-/** Builds the filtration of any `RipsInput` up to `threshold` (default: the enclosing radius, or ∞ for sparse input). */
-export function buildFiltration(input: RipsInput, threshold?: number): Filtration {
+/**
+ * Builds the filtration of any `RipsInput` up to `threshold` (default: the enclosing radius,
+ * or ∞ for sparse input). The distances, the rank matrix and the edge list of point clouds
+ * and lower-triangular matrices live in `workspace`: the filtration is valid until its next use.
+ */
+export function buildFiltration(input: RipsInput, threshold?: number, workspace = new Workspace()): Filtration {
   checkThreshold(threshold);
   // Ripser holds the threshold as a 32-bit float too: compare like with like.
   if (threshold !== undefined) threshold = Math.fround(threshold);
-  if (Array.isArray(input)) return buildFiltration(pointsFromRows(input), threshold);
+  if (Array.isArray(input)) return buildFiltration(pointsFromRows(input), threshold, workspace);
   switch (input.type) {
     case "points":
-      return fromPoints(input.points, input.dimension, threshold);
+      return fromPoints(input.points, input.dimension, threshold, workspace);
     case "lower":
-      return fromLower(input.n, toFloat32Lower(input.n, input.distances), threshold);
+      return fromLower(input.n, toFloat32Lower(input.n, input.distances, workspace), threshold, workspace);
     case "sparse":
       return fromSparse(input.n, input.i, input.j, input.d, threshold ?? Infinity);
     default:
@@ -130,11 +135,11 @@ function checkFinite(value: number, what: () => string): void {
   if (!Number.isFinite(value)) throw new TdaInputError(`${what()} is ${value}, not a finite number`);
 }
 
-function fromPoints(points: ArrayLike<number>, dimension: number, threshold?: number): Filtration {
+function fromPoints(points: ArrayLike<number>, dimension: number, threshold: number | undefined, workspace: Workspace): Filtration {
   if (!Number.isInteger(dimension) || dimension < 1) throw new TdaInputError(`point dimension ${dimension} must be a positive integer`);
   if (points.length % dimension !== 0) throw new TdaInputError(`${points.length} coordinates do not split into points of dimension ${dimension}`);
   const n = points.length / dimension;
-  const coords = new Float32Array(points.length);
+  const coords = workspace.float32("coordinates", points.length);
   for (let k = 0; k < points.length; k++) {
     checkFinite(points[k], () => `coordinate ${k % dimension} of point ${Math.floor(k / dimension)}`);
     coords[k] = points[k];
@@ -158,10 +163,10 @@ function fromPoints(points: ArrayLike<number>, dimension: number, threshold?: nu
     return fromSparse(n, is, js, ds, threshold);
   }
   checkLowerSize(n);
-  const lower = new Float32Array((n * (n - 1)) / 2);
+  const lower = workspace.float32("lower", (n * (n - 1)) / 2);
   let e = 0;
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) lower[e++] = euclideanFloat32(coords, dimension, i, j);
-  return fromLower(n, lower, threshold);
+  return fromLower(n, lower, threshold, workspace);
 }
 
 function checkLowerSize(n: number): void {
@@ -172,14 +177,14 @@ function checkLowerSize(n: number): void {
   }
 }
 
-function toFloat32Lower(n: number, distances: ArrayLike<number>): Float32Array {
+function toFloat32Lower(n: number, distances: ArrayLike<number>, workspace: Workspace): Float32Array {
   if (!Number.isInteger(n) || n < 0) throw new TdaInputError(`matrix size ${n} must be a non-negative integer`);
   checkLowerSize(n);
   const expected = (n * (n - 1)) / 2;
   if (distances.length !== expected) {
     throw new TdaInputError(`a lower-triangular matrix of ${n} points has ${expected} entries, not ${distances.length}`);
   }
-  const lower = new Float32Array(expected);
+  const lower = workspace.float32("lower", expected);
   let e = 0;
   for (let i = 1; i < n; i++) {
     for (let j = 0; j < i; j++, e++) {
@@ -215,7 +220,7 @@ export function rankOf(values: Float32Array, value: number): number {
   return lo;
 }
 
-export function fromLower(n: number, lower: Float32Array, threshold?: number): Filtration {
+export function fromLower(n: number, lower: Float32Array, threshold: number | undefined, workspace: Workspace): Filtration {
   let min = Infinity;
   let max = -Infinity;
   for (let e = 0; e < lower.length; e++) {
@@ -226,7 +231,7 @@ export function fromLower(n: number, lower: Float32Array, threshold?: number): F
   let kept = 0;
   for (let e = 0; e < lower.length; e++) if (lower[e] <= t) kept++;
   // Dense rows are faster to scan than merged neighbour lists unless most pairs are beyond the threshold.
-  if (n <= DENSE_MAX_N && kept * 4 >= lower.length) return denseFiltration(n, lower, t, kept, [min, max]);
+  if (n <= DENSE_MAX_N && kept * 4 >= lower.length) return denseFiltration(n, lower, t, kept, [min, max], workspace);
   const is: number[] = [];
   const js: number[] = [];
   const ds: number[] = [];
@@ -280,7 +285,7 @@ function fromSparse(n: number, is: ArrayLike<number>, js: ArrayLike<number>, ds:
  * filtration order; where the keys would not fit in 2^53, by a sort of the distinct
  * values and a counting sort.
  */
-function denseFiltration(n: number, lower: Float32Array, t: number, kept: number, valueRange: [number, number]): Filtration {
+function denseFiltration(n: number, lower: Float32Array, t: number, kept: number, valueRange: [number, number], workspace: Workspace): Filtration {
   const bits = new Uint32Array(lower.buffer, lower.byteOffset, lower.length);
   const span = 2 ** Math.ceil(Math.log2(lower.length + 1));
   let maxBits = 0;
@@ -288,12 +293,13 @@ function denseFiltration(n: number, lower: Float32Array, t: number, kept: number
   let values: Float32Array;
   let edges: SimplexList;
   if ((maxBits + 1) * span <= 2 ** 53) {
-    const keys = new Float64Array(kept);
+    const keys = workspace.float64("edgeKeys", kept);
     let m = 0;
     for (let e = 0; e < lower.length; e++) if (lower[e] <= t) keys[m++] = bits[e] * span + (span - 1 - e);
     keys.sort();
-    values = new Float32Array(kept);
-    edges = new SimplexList(kept);
+    values = workspace.float32("values", kept);
+    edges = SimplexList.of(workspace.float64("edgeIndices", kept), workspace.int32("edgeRanks", kept));
+    edges.size = 0;
     let distinct = 0;
     let lastBits = -1;
     for (let k = 0; k < kept; k++) {
@@ -305,7 +311,7 @@ function denseFiltration(n: number, lower: Float32Array, t: number, kept: number
       }
       edges.push(e, distinct - 1);
     }
-    values = values.slice(0, distinct);
+    values = values.subarray(0, distinct);
   } else {
     values = distinctSorted(lower, t);
     const byDecreasingIndex = new SimplexList(kept);
@@ -313,7 +319,7 @@ function denseFiltration(n: number, lower: Float32Array, t: number, kept: number
     edges = sortEdgesByRank(byDecreasingIndex, values.length);
   }
   const distinct = values.length;
-  const dense = new Int32Array(n * n);
+  const dense = workspace.int32("ranks", n * n);
   const infinite = distinct;
   // The diagonal and pairs beyond the threshold are infinitely far: a vertex is never its own neighbour.
   dense.fill(infinite);

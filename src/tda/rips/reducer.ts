@@ -82,7 +82,7 @@ export class RipsReducer implements ShareAssembler {
   run(): void {
     // Cofacets of apparent pairs, recorded while H0's non-forest edges are checked: the H1
     // reduction then looks its pivots up instead of testing them.
-    let apparent: IndexSet | null = this.maxDim >= 1 ? this.workspace.object("apparent", () => new IndexSet()).reset(this.f.n * 4) : null;
+    let apparent: IndexSet | null = this.maxDim >= 1 ? this.workspace.object("apparent", () => new IndexSet()) : null;
     const { edges, columns } = this.computeH0(apparent);
     let simplices = edges;
     let cols = columns;
@@ -129,6 +129,8 @@ export class RipsReducer implements ShareAssembler {
       }
     }
     for (let v = 0; v < n; v++) if (find(v) === v) h0.push([0, Infinity]);
+    // Each non-forest edge records at most one cofacet: sized once, the set never grows.
+    apparent?.reset(nonForest.size);
     // Reverse filtration order, leaving out edges in zero-persistence apparent pairs.
     const columns = this.workspace.object("edgeColumns", () => new SimplexList()).reset(nonForest.size);
     for (let k = nonForest.size - 1; k >= 0; k--) {
