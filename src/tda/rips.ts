@@ -3,6 +3,7 @@ import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
 import { collapseFiltration } from "./rips/edge-collapse.ts";
+import { collapseByDefault, COLLAPSE_GIVE_UP_TESTS_PER_EDGE } from "./rips/collapse-policy.ts";
 import { edgesUpTo, lastUnfilledLength } from "./rips/h1-reach.ts";
 import { Workspace } from "./rips/workspace.ts";
 import type { AssemblyHelper } from "./rips/assembly.ts";
@@ -34,8 +35,9 @@ export interface RipsOptions {
   /**
    * Collapse dominated edges before reducing (tda/rips/edge-collapse.ts): the same intervals
    * from far fewer edges where points sample a low-dimensional shape densely (a noisy loop:
-   * 10–20× fewer); little gain on spread-out data. Not with `cocycles`, whose representatives
-   * live on the full complex. Default false.
+   * 10–20× fewer). Not with `cocycles`, whose representatives live on the full complex.
+   * Default: where it was measured to pay (rips/collapse-policy.ts): from H2 up, and for H1
+   * on point clouds in up to 3 dimensions.
    */
   collapse?: boolean;
   /** Called now and then with the dimension being reduced and the share of it done. */
@@ -99,9 +101,10 @@ export interface RipsComplexFacts {
 }
 
 export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): PersistenceResult & RipsComplexFacts {
-  const { maxDim = 1, modulus = 2, cocycles = false, collapse = false } = options;
+  const { maxDim = 1, modulus = 2, cocycles = false } = options;
   checkOptions(maxDim, modulus);
-  if (collapse && cocycles) throw new TdaInputError("cocycles come from the full complex: ask for either cocycles or collapse, not both");
+  if (options.collapse && cocycles) throw new TdaInputError("cocycles come from the full complex: ask for either cocycles or collapse, not both");
+  const collapse = options.collapse ?? collapseByDefault(input, maxDim, cocycles);
   const n = pointCount(input);
   checkIndexRange(n, maxDim);
   const keeps = options.workspace === undefined && !keptWorkspaceBusy && n <= KEPT_WORKSPACE_MAX_POINTS && maxDim <= 1;
@@ -111,7 +114,9 @@ export function ripsPersistence(input: RipsInput, options: RipsOptions = {}): Pe
   try {
     const built = buildFiltration(input, options.threshold, workspace);
     // The collapse needs the rank matrix; graphs too large for one are reduced as they are.
-    const f = collapse && maxDim >= 1 && built.dense ? collapseFiltration(built, workspace) : built;
+    // Unasked, the collapse gives up early where it would cost more than it removes.
+    const giveUpAbove = options.collapse === undefined ? COLLAPSE_GIVE_UP_TESTS_PER_EDGE : Infinity;
+    const f = collapse && maxDim >= 1 && built.dense ? collapseFiltration(built, workspace, giveUpAbove) : built;
     const helper = options.assemblyHelper?.(f, maxDim);
     const reducer = new RipsReducer(f, maxDim, modulus, { cocycles, onProgress: options.onProgress, helper, workspace });
     try {

@@ -23,7 +23,7 @@ export const spec: CommandSpec = {
     { name: "ratio", value: "R", help: "only show pairs with death/birth ratio above R (default 1)" },
     { name: "output", value: "O", help: "ripser (Ripser's text), json or csv (default ripser)" },
     { name: "threads", value: "N", help: "1, or 2 to assemble columns of dimension 2 and up on a worker thread too (default 1)" },
-    { name: "collapse", help: "collapse dominated edges first: the same barcodes, much faster on points sampling a shape densely (docs/engine.md)" },
+    { name: "collapse", help: "collapse dominated edges first: the same barcodes, much faster on points sampling a shape densely (default: from --dim 2 up, and for --dim 1 on point clouds in up to 3 dimensions; docs/engine.md)" },
   ],
   notes: [
     "Formats: point-cloud (one point per line), distance (full matrix, or a lower triangle with its diagonal), lower-distance and upper-distance (triangle without diagonal), sparse (lines \"i j d\"), dipha (DIPHA distance matrix), binary (lower triangle as little-endian float32). Values are separated by commas or whitespace. Formats may be abbreviated as Ripser allows (lower, upper, dist, point).",
@@ -59,7 +59,8 @@ export async function run(argv: string[]): Promise<number> {
   const threads = readInteger(args, spec, "threads", 1, 1);
   if (threads > 2) throw new UsageError(`ph: --threads must be 1 or 2, not ${threads}`);
   const assemblyHelper = threads === 2 && maxDim >= 2 ? assemblyWorker : undefined;
-  const collapse = args.options.get("collapse") === true;
+  // Unasked, the library decides where the collapse pays.
+  const collapse = args.options.get("collapse") === true ? true : undefined;
   const result = ripsPersistence(input, { maxDim, threshold, modulus, collapse, onProgress: progress.update, assemblyHelper });
   progress.finish();
 

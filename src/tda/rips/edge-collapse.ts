@@ -25,12 +25,22 @@ const NEVER = 0x7fffffff;
  * The filtration with its edges collapsed: same persistence intervals, far fewer edges.
  * Takes over `f.dense`, which must be present (the collapse reads and rewrites ranks in it).
  * With a `workspace`, the working arrays and the new edge list live there.
+ *
+ * With `giveUpAbove`, a collapse whose first edges cost more than that many domination
+ * tests each on average (most common neighbours tried, few dominating: spread-out data,
+ * where little would be removed) stops there and returns `f` itself, its ranks as they were.
  */
-export function collapseFiltration(f: Filtration, workspace = new Workspace()): Filtration {
+export function collapseFiltration(f: Filtration, workspace = new Workspace(), giveUpAbove = Infinity): Filtration {
   if (!f.dense) throw new Error("edge collapse needs the rank matrix");
-  const edges = collapseEdges(f.n, f.dense, f.infinite, f.edges, workspace, f.edgeEnds);
+  const edges = collapseOrGiveUp(f.n, f.dense, f.infinite, f.edges, workspace, f.edgeEnds, giveUpAbove);
+  if (edges === null) return f;
   return { ...f, edges, edgeEnds: undefined, offsets: null, neighbors: null, neighborRanks: null };
 }
+
+/** The share of the edges (visited first) whose domination tests decide whether to give up. */
+const GIVE_UP_SAMPLE = 1 / 64;
+/** Fewer edges than this say too little to give up on. */
+const GIVE_UP_MIN_EDGES = 256;
 
 /**
  * Collapses the edges of a flag filtration. `ranks` is the n×n symmetric rank matrix
@@ -40,7 +50,13 @@ export function collapseFiltration(f: Filtration, workspace = new Workspace()): 
  * surviving edges in filtration order (rank ascending, then index descending).
  */
 export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace(), ends?: EdgeEnds): SimplexList {
+  return collapseOrGiveUp(n, ranks, infinite, edges, workspace, ends, Infinity)!;
+}
+
+/** collapseEdges, or null (ranks restored) when the sample's domination tests average above `giveUpAbove`. */
+function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined, giveUpAbove: number): SimplexList | null {
   const graph = new CollapseGraph(n, ranks, edges, workspace, ends);
+  const checkAt = giveUpAbove === Infinity || edges.size < GIVE_UP_MIN_EDGES ? -1 : edges.size - Math.max(GIVE_UP_MIN_EDGES, Math.ceil(edges.size * GIVE_UP_SAMPLE));
   const { top, bottom, common, laterTime, laterVertex } = graph;
   /** Edges kept at the rank being visited: they leave `present` once the visit passes below it. */
   const keptHere = workspace.int32("collapseKeptHere", edges.size);
@@ -52,6 +68,10 @@ export function collapseEdges(n: number, ranks: Int32Array, infinite: number, ed
   let keptCount = 0;
   let lastDominator = -1;
   for (let k = edges.size - 1; k >= 0; k--) {
+    if (k === checkAt && graph.tests > giveUpAbove * (edges.size - 1 - k)) {
+      graph.restoreRanks(edges, k + 1);
+      return null;
+    }
     const start = edges.ranks[k];
     if (start !== currentRank) {
       for (let h = 0; h < keptHereCount; h++) graph.unlink(graph.present, keptHere[h]);
@@ -118,6 +138,8 @@ class CollapseGraph {
   /** Common neighbours still to arrive, and when. */
   readonly laterTime: Int32Array;
   readonly laterVertex: Int32Array;
+  /** Domination tests so far: what the collapse has cost. */
+  tests = 0;
 
   constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined) {
     this.n = n;
@@ -143,6 +165,15 @@ class CollapseGraph {
     this.common = workspace.int32("collapseCommon", words);
     this.laterTime = workspace.int32("collapseLaterTime", n);
     this.laterVertex = workspace.int32("collapseLaterVertex", n);
+  }
+
+  /** Puts back the ranks of edges `from` to the last, which the visit may have moved or removed. */
+  restoreRanks(edges: SimplexList, from: number): void {
+    const { n, ranks, top, bottom } = this;
+    for (let k = from; k < edges.size; k++) {
+      ranks[top[k] * n + bottom[k]] = edges.ranks[k];
+      ranks[bottom[k] * n + top[k]] = edges.ranks[k];
+    }
   }
 
   /** Removes edge k from one of the bitset graphs. */
@@ -207,6 +238,7 @@ class CollapseGraph {
    * `present` are looked up by rank.
    */
   dominates(c: number, time: number, start: number): boolean {
+    this.tests++;
     if (time === start) return this.seesAll(this.present, c);
     if (!this.seesAll(this.alive, c)) return false;
     const { present, common, words, ranks } = this;
