@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { diagramsFromJson, seededRandom, type Diagrams } from "../src/tda/index.ts";
 import { compareBarcodes } from "../testkit/barcodes.ts";
 import { datasetPath } from "../testkit/datasets.ts";
-import { pointCloudText, randomCloud } from "../testkit/inputs.ts";
+import { noisyCircle, pointCloudText, randomCloud } from "../testkit/inputs.ts";
 import { parseRipserOutput, RIPSER } from "../testkit/ripser.ts";
 import { alternateMeasured, GNU_TIME, median, repeatMeasured, runMeasured, summarizeRuns, type ProcessRun, type RepeatPolicy } from "./lib/measure.ts";
 
@@ -104,10 +104,14 @@ function main(): void {
     const threePoints = join(scratch, "cloud_3.txt");
     writeFileSync(threePoints, "0,0,0\n1,0,0\n0,1,0\n");
     const clouds = new Map([128, 256, 512].map((n) => [n, cloudFile(n)]));
+    // Where users' data lives: a loop sampled with noise (the case bench:browser times too).
+    const circleFile = join(scratch, "noisy_circle_200.txt");
+    writeFileSync(circleFile, pointCloudText(noisyCircle(seededRandom(200), 200, 0.1)));
 
     const cases: BenchCase[] = [
       { name: "sphere_3_192 --dim 2", file: datasetPath("sphere_3_192.lower_distance_matrix"), format: "lower-distance", dim: 2, timing: "process" },
       { name: "o3_1024 --dim 3 --threshold 1.8", file: datasetPath("o3_1024.txt"), format: "point-cloud", dim: 3, threshold: "1.8", timing: "process" },
+      { name: "noisy_circle_200 --dim 1", file: circleFile, format: "point-cloud", dim: 1, timing: "in-process" },
       ...[1, 2].flatMap((dim) =>
         [128, 256, 512].map((n): BenchCase => ({ name: `random_3d_${n} --dim ${dim}`, file: clouds.get(n) ?? "", format: "point-cloud", dim, timing: "in-process" })),
       ),
