@@ -239,6 +239,13 @@ test("a restore writes nothing when an instance claimed a partition after the ch
   await assert.rejects(lease.save(checkpoint(11)), StaleEpochError);
 });
 
-test("a Redis backup refuses a prefix with no checkpoint", { timeout: 60_000 }, async () => {
-  assertOneLineFailure(withKey(["backup", "--store", redisUrl, "--out", join(mkdtempSync(join(tmpdir(), "ops-backup-redis-")), "x.tdab")]), /prefix streaming-tda: holds no checkpoint, so there is nothing to back up/);
+test("a Redis backup refuses a prefix with no checkpoint, and names a Redis or Kafka it cannot reach", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ops-backup-redis-"));
+  const out = join(dir, "x.tdab");
+  assertOneLineFailure(withKey(["backup", "--store", redisUrl, "--out", out]), /prefix streaming-tda: holds no checkpoint, so there is nothing to back up/);
+  assertOneLineFailure(withKey(["backup", "--store", "redis://127.0.0.1:1", "--out", out]), /redis:\/\/127\.0\.0\.1:1 prefix streaming-tda: connect ECONNREFUSED/);
+  const settings = testKafkaSettings("127.0.0.1:1", { retries: 1, retryDelayMs: 50 });
+  const config = writeConfig(dir, "down.yaml", pipelineConfig(settings, "down", join(dir, "unused.out")));
+  assertOneLineFailure(withKey(["restore", out, "--config", config]), /x\.tdab: cannot read: ENOENT/);
+  assertOneLineFailure(withKey(["backup", "--config", config, "--out", out]), /Kafka 127\.0\.0\.1:1 group group-\S+: .*failed/);
 });

@@ -3,6 +3,7 @@ import { StdoutSink } from "../adapters/sinks/stdout-sink.ts";
 import type { RawBytesKeeper } from "../adapters/kafka/raw-bytes.ts";
 import type { KafkaSettings } from "../adapters/kafka/settings.ts";
 import type { OperationRecorder } from "../adapters/operation-recorder.ts";
+import type { RedisStoreOptions } from "../adapters/redis/redis-store.ts";
 import { ArchiveSink, NullSink, StoreSink } from "../adapters/sinks/store-sink.ts";
 import { DemoSource } from "../adapters/demo/demo-source.ts";
 import { FileSource } from "../adapters/sources/file-source.ts";
@@ -63,14 +64,24 @@ export function createSource(config: PipelineConfig, batchSize: number): Source 
  */
 export async function createStore(config: PipelineConfig, recorder?: OperationRecorder, onDiscard?: (keys: number) => void): Promise<StateStore> {
   if (config.store === null) return new MemoryStateStore({ onDiscard });
-  if (/^rediss?:\/\//.test(config.store.path)) {
+  if (isRedisPath(config.store.path)) {
     const { RedisStateStore } = await import("../adapters/redis/redis-store.ts");
-    const url = new URL(config.store.path);
-    if (config.redis.password !== undefined) url.password = encodeURIComponent(config.redis.password);
-    const { prefix, maxResultsPerKey, resultTtlHours } = config.redis;
-    return new RedisStateStore({ url: url.toString(), prefix, maxResultsPerKey, resultTtlSeconds: Math.round(resultTtlHours * 3600), recorder });
+    return new RedisStateStore({ ...redisStoreOptions(config, config.store.path), recorder });
   }
   return new SqliteStateStore(config.store.path, { retentionMs: config.store.retentionHours * 3600_000 });
+}
+
+/** A store.path that names a Redis server rather than a SQLite file. */
+export function isRedisPath(path: string): boolean {
+  return /^rediss?:\/\//.test(path);
+}
+
+/** The Redis store's options for a config whose store.path is `path` (redis://…), the password from redis.password. */
+export function redisStoreOptions(config: PipelineConfig, path: string): RedisStoreOptions {
+  const url = new URL(path);
+  if (config.redis.password !== undefined) url.password = encodeURIComponent(config.redis.password);
+  const { prefix, maxResultsPerKey, resultTtlHours } = config.redis;
+  return { url: url.toString(), prefix, maxResultsPerKey, resultTtlSeconds: Math.round(resultTtlHours * 3600) };
 }
 
 /** Milliseconds between two warnings about discarded state: the counter has every one. */

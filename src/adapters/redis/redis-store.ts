@@ -28,6 +28,8 @@ export interface RedisStoreOptions {
   recorder?: OperationRecorder;
   /** Milliseconds a command may wait for a reply, connected or not (reconnects included). */
   commandTimeoutMs?: number;
+  /** False: a connection that fails is not tried again, and every command fails (for one-off commands, not the service). */
+  reconnect?: boolean;
 }
 
 /**
@@ -72,7 +74,8 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
       url: options.url,
       socket: {
         // min(2^n · 50, 2000) ms between attempts, with jitter: a restarted Redis is found quickly.
-        reconnectStrategy: (retries: number) => Math.min(2 ** retries * 50, 2000) + Math.floor(Math.random() * 100),
+        reconnectStrategy:
+          options.reconnect === false ? false : (retries: number) => Math.min(2 ** retries * 50, 2000) + Math.floor(Math.random() * 100),
         connectTimeout: 5000,
       },
       commandOptions: { timeout: options.commandTimeoutMs ?? 120_000 },

@@ -46,16 +46,18 @@ export async function createPartitionedBackup(options: PartitionedBackupOptions)
   const configBytes = configPath === undefined ? undefined : readNamedFile(configPath, "config");
   const target = await openPartitionedTarget(config);
   try {
-    const { store, group, where } = target;
-    const offsets = group ? await group.committed() : undefined;
-    const names = await store.statePartitions();
-    if (names.length === 0) throw new TdaInputError(`${where}: holds no checkpoint, so there is nothing to back up (is redis.prefix the pipeline's?)`);
-    const partitions: PartitionState[] = [];
-    for (const name of names) {
-      const state = await store.readPartition(name);
-      if (state) partitions.push(state);
-    }
-    const results = await recentResults(store, options.resultsHours);
+    const { group, where } = target;
+    const offsets = group ? await target.atGroup((g) => g.committed()) : undefined;
+    const { partitions, results } = await target.atStore(async (store) => {
+      const names = await store.statePartitions();
+      if (names.length === 0) throw new TdaInputError(`${where}: holds no checkpoint, so there is nothing to back up (is redis.prefix the pipeline's?)`);
+      const partitions: PartitionState[] = [];
+      for (const name of names) {
+        const state = await store.readPartition(name);
+        if (state) partitions.push(state);
+      }
+      return { partitions, results: await recentResults(store, options.resultsHours) };
+    });
     const entry: PartitionsEntry = {
       partitions: Object.fromEntries(partitions.map((p) => [p.partition, p.checkpoint.position ?? null])),
       group: group && offsets ? { id: group.settings.groupId, topic: group.settings.topic, offsets: Object.fromEntries([...offsets].map(([p, o]) => [String(p), String(o)])) } : null,
@@ -68,7 +70,7 @@ export async function createPartitionedBackup(options: PartitionedBackupOptions)
     ];
     const keys = partitions.reduce((n, p) => n + p.checkpoint.keys.size + p.checkpoint.evicted.size, 0);
     const info = archiveInfo({
-      store: store.kind,
+      store: target.store.kind,
       storePath: where,
       config: configPath ?? null,
       partitions: partitions.length,

@@ -1,13 +1,13 @@
 import { deserialize } from "node:v8";
 import { isDeepStrictEqual } from "node:util";
-import type { PartitionBounds } from "../../adapters/kafka/group-offsets.ts";
-import type { OutputRecord, PartitionState } from "../../adapters/types.ts";
+import type { KafkaGroupOffsets, PartitionBounds } from "../../adapters/kafka/group-offsets.ts";
+import { StaleEpochError, type OutputRecord, type PartitionState } from "../../adapters/types.ts";
 import type { PipelineConfig } from "../../service/config/config.ts";
 import { TdaInputError } from "../../tda/types.ts";
 import { ArchiveError, type Manifest } from "./archive.ts";
 import { decodeResults, ENTRY, type ReadArchive } from "./entries.ts";
 import type { PartitionsEntry } from "./partitioned-backup.ts";
-import { openPartitionedTarget, type PartitionedTarget } from "./partitioned-target.ts";
+import { openPartitionedTarget } from "./partitioned-target.ts";
 
 /** Window results written back per call: one script run each, so Redis is never held for long. */
 const RESULTS_PER_WRITE = 1000;
@@ -86,23 +86,34 @@ export interface PartitionedRestoreResult {
 export async function restorePartitioned(archive: PartitionedArchive, config: PipelineConfig, force: boolean): Promise<PartitionedRestoreResult> {
   const target = await openPartitionedTarget(config);
   try {
-    const { store, where } = target;
+    const { where } = target;
     const names = archive.states.map((s) => s.partition);
     const foreign = names.find((name) => !target.ownsPartition(name));
     if (foreign !== undefined) {
       const reads = config.source.type === "kafka" ? `topic ${config.source.topic}` : `a ${config.source.type} source`;
       throw new TdaInputError(`the archive holds state partition ${foreign}, which a pipeline reading ${reads} does not use: restore with the config it was made with`);
     }
-    const groupOffsets = await checkGroup(target, archive);
-    const existing = new Set(await store.statePartitions());
-    const replaced = names.filter((name) => existing.has(name));
-    if (replaced.length > 0 && !force) {
-      throw new TdaInputError(`${where} holds state of ${replaced.length} of the archive's partitions (${replaced.slice(0, 3).join(", ")}${replaced.length > 3 ? ", …" : ""}): stop every instance, then give --force to replace it`);
+    const groupOffsets = target.group ? await target.atGroup((group) => checkGroup(group, archive)) : undefined;
+    await target.atStore(async (store) => {
+      const existing = new Set(await store.statePartitions());
+      const replaced = names.filter((name) => existing.has(name));
+      if (replaced.length > 0 && !force) {
+        throw new TdaInputError(`${where} holds state of ${replaced.length} of the archive's partitions (${replaced.slice(0, 3).join(", ")}${replaced.length > 3 ? ", …" : ""}): stop every instance, then give --force to replace it`);
+      }
+      const epochs = await store.epochs(names);
+      try {
+        await store.replacePartitions(archive.states.map((s) => ({ ...s, epoch: epochs.get(s.partition) ?? 0 })));
+      } catch (err) {
+        if (!(err instanceof StaleEpochError)) throw err;
+        throw new TdaInputError(`${where}: an instance claimed partition ${err.partition} during the restore (epoch ${err.epoch}, now ${err.current}); nothing was written: stop every instance, then restore again`);
+      }
+      for (let i = 0; i < archive.results.length; i += RESULTS_PER_WRITE) await store.appendResults(archive.results.slice(i, i + RESULTS_PER_WRITE));
+    });
+    if (groupOffsets) {
+      await target.atGroup((group) => group.commit(groupOffsets)).catch((err: Error) => {
+        throw new TdaInputError(`the state and results are restored, but not the group's offsets: ${err.message}. Instances resume from the restored state's offsets all the same; their checkpoints commit the group's offsets again`);
+      });
     }
-    const epochs = await store.epochs(names);
-    await store.replacePartitions(archive.states.map((s) => ({ ...s, epoch: epochs.get(s.partition) ?? 0 })));
-    for (let i = 0; i < archive.results.length; i += RESULTS_PER_WRITE) await store.appendResults(archive.results.slice(i, i + RESULTS_PER_WRITE));
-    if (target.group && groupOffsets) await target.group.commit(groupOffsets);
     return {
       where,
       partitions: names,
@@ -120,9 +131,7 @@ export async function restorePartitioned(archive: PartitionedArchive, config: Pi
  * group's and each partition state's) must lie within its partition. Returns the group
  * offsets to set, or undefined without a Kafka source.
  */
-async function checkGroup(target: PartitionedTarget, archive: PartitionedArchive): Promise<Map<number, bigint> | undefined> {
-  const { group } = target;
-  if (!group) return undefined;
+async function checkGroup(group: KafkaGroupOffsets, archive: PartitionedArchive): Promise<Map<number, bigint>> {
   const { groupId, topic } = group.settings;
   const archived = archive.entry.group;
   if (archived && archived.topic !== topic) throw new TdaInputError(`the archive holds offsets of topic ${archived.topic}; the config reads ${topic}`);

@@ -1,6 +1,6 @@
 import { resolvePipelineConfig, type PipelineConfig } from "../../service/config/config.ts";
 import { UsageError } from "../../service/cli/args.ts";
-import { isRedisPath } from "../backup/partitioned-target.ts";
+import { isRedisPath } from "../../service/pipeline.ts";
 
 /**
  * The store a backup or restore works on: --store PATH, else the config's store.path. A

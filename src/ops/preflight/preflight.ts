@@ -1,5 +1,6 @@
 import { ConfigError, describeProblem, resolvePipelineConfig, type PipelineConfig } from "../../service/config/config.ts";
 import { checkCpus, checkDisk, checkMemory, checkPort, checkReachable, checkStore, type CheckResult } from "./checks.ts";
+import { isRedisPath } from "../../service/pipeline.ts";
 
 export interface PreflightOptions {
   /** The pipeline config to check; without one, the defaults `run` would use. */
@@ -32,7 +33,7 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
     for (const name of ["disk", "store", "port"]) results.push({ name, status: "FAIL", detail: "not checked: the config does not load" });
     return results;
   }
-  const redisStore = config.store?.path.startsWith("redis://") ?? false;
+  const redisStore = config.store ? isRedisPath(config.store.path) : false;
   const statePath = config.store && !redisStore ? config.store.path : process.cwd() + "/.";
   results.push(checkDisk(statePath, options.minDiskBytes));
   if (!config.store) results.push({ name: "store", status: "ok", detail: "none configured: no checkpoints, no history" });
@@ -60,7 +61,7 @@ export function networkServices(config: PipelineConfig): NetworkService[] {
   if (config.source.type === "kafka" || config.sink.type === "kafka") {
     for (const broker of config.kafka.brokers) services.push(hostPort("kafka", broker, 9092));
   }
-  if (config.store?.path.startsWith("redis://")) services.push(hostPort("redis", config.store.path, 6379));
+  if (config.store && isRedisPath(config.store.path)) services.push(hostPort("redis", config.store.path, 6379));
   if (config.archive) {
     services.push(config.archive.endpoint ? hostPort("s3", config.archive.endpoint, 443) : hostPort("s3", `https://s3.${config.archive.region}.amazonaws.com`, 443));
   }
