@@ -68,3 +68,36 @@ test("the extraction sees through quotes, substitutions and `kubectl exec … --
   assert.deepEqual(shellWords('backup --out "/b/x-$(date +%s).tdab" --key-file $KEY'), ["backup", "--out", "/b/x-X.tdab", "--key-file", "X"]);
   assert.ok(commands.some((c) => c[0] === "backup" && c.includes("/var/lib/streaming-tda/backup.tdab")), "the kubectl exec line");
 });
+
+/** The runbook's section from its heading to the next of the same level. */
+function section(heading: string): string {
+  const text = readText("docs/RUNBOOK.md");
+  const start = text.indexOf(`\n${heading}\n`);
+  assert.ok(start >= 0, `no ${heading} in docs/RUNBOOK.md`);
+  const level = heading.split(" ")[0];
+  const end = text.indexOf(`\n${level} `, start + heading.length + 2);
+  return text.slice(start, end < 0 ? undefined : end).replace(/\s+/g, " ");
+}
+
+test("disaster recovery covers Redis state and Kafka offsets: the commands, and the refusals as the code words them", () => {
+  const dr = section("## Disaster recovery");
+  const hasOption = (c: string[], name: string, value?: RegExp) => c.some((w, i) => w === name && (value === undefined || value.test(c[i + 1] ?? "")));
+  assert.ok(commands.some((c) => c[0] === "backup" && hasOption(c, "--store", /^redis:\/\//)), "a backup of a Redis store by URL");
+  const restores = commands.filter((c) => c[0] === "restore" && hasOption(c, "--config"));
+  assert.ok(restores.some((c) => !c.includes("--force")) && restores.some((c) => c.includes("--force")), "restores into the config's Redis and group, into an empty Redis and over existing state");
+  // Each message the runbook quotes is one the code gives.
+  const code = ["src/ops/backup/partitioned-restore.ts", "src/ops/backup/partitioned-backup.ts", "src/adapters/types.ts"].map((f) => readText(f)).join("\n");
+  for (const quoted of [
+    "with members: stop every instance",
+    "restoring would skip records",
+    "is beyond the end of topic",
+    "of the archive's partitions",
+    "give --force to replace it",
+    "was replaced by epoch",
+    "holds no checkpoint, so there is nothing to back up",
+  ]) {
+    assert.ok(dr.includes(quoted), `the runbook quotes "${quoted}"`);
+    assert.ok(code.includes(quoted), `the code says "${quoted}"`);
+  }
+  for (const rule of ["Empty", "--force", "epoch", "merged by id", "committed offsets"]) assert.ok(dr.includes(rule), `the runbook explains ${rule}`);
+});
