@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { Admin } from "@platformatic/kafka";
 import { KafkaGroupMember } from "../src/adapters/kafka/group-member.ts";
 import { KafkaGroupOffsets } from "../src/adapters/kafka/group-offsets.ts";
 import type { KafkaSettings } from "../src/adapters/kafka/settings.ts";
@@ -208,6 +209,21 @@ test("Redis and Kafka offsets: backup, refusals that change nothing, restore wit
   const lost = windowIds(join(dir, "lost.out"));
   assert.ok(lost.length > 30 && lost.every((id) => part2.has(id)), "the input processed after the backup is processed again");
   assert.ok(windowIds(join(dir, "part1.out")).every((id) => !part2.has(id)), "input before the backup is not processed again");
+
+  // Refused, and nothing changed: a config that reads another topic, and offsets whose records retention deleted.
+  const settled = await snapshot(store, group);
+  const other = testKafkaSettings(brokers);
+  await createTopic(brokers, other.topic, 3);
+  const otherConfig = writeConfig(dir, "other.yaml", pipelineConfig({ ...other, groupId: settings.groupId }, prefix, join(dir, "unused.out")));
+  assertOneLineFailure(withKey(["restore", archive, "--config", otherConfig, "--force"]), /the archive holds state partition kafka:events-\S+:0, which a pipeline reading topic events-\S+ does not use/);
+  const admin = new Admin({ clientId: "test-admin", bootstrapBrokers: [brokers] });
+  try {
+    await admin.deleteRecords({ topics: [{ name: settings.topic, partitions: [{ partition: 0, offset: BigInt(backedUp.offsets.get(0)!) + 1n }] }] });
+  } finally {
+    await admin.close();
+  }
+  assertOneLineFailure(withKey(["restore", archive, "--config", config, "--force"]), /offset \d+ of partition 0 is gone from topic events-\S+ \(its records start at \d+\): restoring would skip records/);
+  assert.deepEqual(await snapshot(store, group), settled, "a refused restore changed Redis or the group");
 });
 
 test("a restore writes nothing when an instance claimed a partition after the check", { timeout: 60_000 }, async () => {
