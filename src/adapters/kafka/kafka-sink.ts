@@ -1,6 +1,7 @@
 import { Producer, type MessageToProduce } from "@platformatic/kafka";
 import type { DeadLetter } from "../../stream/types.ts";
 import type { OutputRecord, Sink } from "../types.ts";
+import { outputJson } from "../output-json.ts";
 import { kafkaOrigin } from "./partition-source.ts";
 import type { RawBytesKeeper } from "./raw-bytes.ts";
 import { baseClientOptions, type KafkaSettings } from "./settings.ts";
@@ -89,7 +90,7 @@ export class KafkaSink implements Sink {
 }
 
 function jsonMessage(topic: string, key: string, record: OutputRecord): Produced {
-  return { topic, key: Buffer.from(key), value: Buffer.from(JSON.stringify(record)) };
+  return { topic, key: Buffer.from(key), value: outputJson(record) };
 }
 
 function messageBytes(m: Produced): number {

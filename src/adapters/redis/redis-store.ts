@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { createClient, RESP_TYPES } from "redis";
 import { ignoreOperations, recorded, type OperationRecorder } from "../operation-recorder.ts";
+import { outputJson } from "../output-json.ts";
 import {
   StaleEpochError,
   type Checkpoint,
@@ -205,10 +206,10 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
   }
 
   async appendResults(records: readonly OutputRecord[]): Promise<void> {
-    const args: string[] = [this.prefix, String(this.maxResultsPerKey), String(this.resultTtlSeconds)];
+    const args: Array<string | Buffer> = [this.prefix, String(this.maxResultsPerKey), String(this.resultTtlSeconds)];
     for (const r of records) {
       if (r.type !== "window") continue;
-      args.push(r.key, r.id, String(r.end), r.anomaly ? "1" : "0", JSON.stringify(r));
+      args.push(r.key, r.id, String(r.end), r.anomaly ? "1" : "0", outputJson(r));
     }
     if (args.length === 3) return;
     await this.op("append_results", () => this.script(APPEND_RESULTS, [this.key("keys")], args));

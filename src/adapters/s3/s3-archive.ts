@@ -13,10 +13,12 @@ import {
 } from "@aws-sdk/client-s3";
 import type { WindowResult } from "../../stream/types.ts";
 import { ignoreOperations, recorded, type OperationRecorder } from "../operation-recorder.ts";
+import { outputJson } from "../output-json.ts";
 import type { OutputRecord, ResultArchive } from "../types.ts";
 import { hourOf, hourPrefix, keyPrefix, objectName, parseObjectName } from "./layout.ts";
 
 const gzip = promisify(gzipCallback);
+const NEWLINE = Buffer.from("\n");
 const gunzip = promisify(gunzipCallback);
 
 export interface S3ArchiveOptions {
@@ -170,8 +172,9 @@ export class S3ResultArchive implements ResultArchive {
       [...groups.values()].map(async (results) => {
         results.sort((a, b) => a.end - b.end);
         const name = objectName(this.prefix, results[0].key, results[0].end, results[results.length - 1].end, this.writer, ++this.serial);
-        let body = "";
-        for (const r of results) body += JSON.stringify(r) + "\n";
+        const lines: Buffer[] = [];
+        for (const r of results) lines.push(outputJson(r), NEWLINE);
+        const body = Buffer.concat(lines);
         try {
           const compressed = await gzip(body);
           await this.op("put", () =>
