@@ -3,8 +3,10 @@
  * bench:kafka (an instance must be killable with SIGKILL). Its config comes as JSON in
  * argv[2] (the YAML config's shape, source.type kafka), started by the composition root as
  * `streaming-tda run` would; it reports to its parent over IPC: {ready} once started,
- * then every 250 ms its partitions, the current and peak lag over them, and its counts.
- * SIGTERM stops it cleanly.
+ * then every 250 ms its partitions, the current and peak lag over them, its counts, the p99
+ * of its own latency (arrival to results acknowledged, since the last {resetLatencies}
+ * message) and the CPU time of its main thread and of the whole process (worker threads
+ * included). SIGTERM stops it cleanly.
  */
 import { checkConfig } from "../src/service/config/config.ts";
 import { startPipeline } from "../src/service/pipeline.ts";
@@ -18,6 +20,11 @@ export interface InstanceReport {
   windows: number;
   processed: number;
   generations: number;
+  /** p99 of the runner's latency from a record's arrival to its results acknowledged, ms. */
+  p99Ms: number;
+  /** CPU time so far, microseconds: the main thread, and every thread of the process. */
+  cpuMainUs: number;
+  cpuAllUs: number;
 }
 
 const { config, problems } = checkConfig(JSON.parse(process.argv[2]));
@@ -36,9 +43,18 @@ const timer = setInterval(async () => {
     windows: counts.windows,
     processed: counts.processed,
     generations: runner.generations,
+    p99Ms: pipeline.metrics.latencyQuantile(0.99) * 1000,
+    cpuMainUs: cpuTotal(process.threadCpuUsage()),
+    cpuAllUs: cpuTotal(process.cpuUsage()),
   };
   process.send?.({ report });
 }, 250);
+process.on("message", (m: { resetLatencies?: boolean }) => {
+  if (m.resetLatencies) pipeline.metrics.resetRecentLatencies();
+});
+function cpuTotal(usage: NodeJS.CpuUsage): number {
+  return usage.user + usage.system;
+}
 process.on("SIGTERM", () => {
   clearInterval(timer);
   void pipeline.stop().then(() => process.exit(0));

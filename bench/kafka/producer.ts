@@ -3,7 +3,8 @@
  * 3-d points, a few percent broken) produced to the events topic keyed by their key, with
  * their event time set to the moment they are sent, so that a result's end time is when
  * the event that completed it was produced. `rate` events/s (0: as fast as the broker takes
- * them) until `count` events; reports progress to the parent.
+ * them, in sends of 200) until `count` events; paced, each send holds what a producer
+ * lingering 10 ms would gather (rate/100 events). Reports progress to the parent.
  *
  *   node bench/kafka/producer.ts BROKERS TOPIC RATE COUNT
  */
@@ -17,7 +18,7 @@ const rate = Number(rateArg);
 const count = Number(countArg);
 const producer = new Producer({ clientId: "bench-producer", bootstrapBrokers: [brokers], acks: 1, compression: "lz4" });
 const events = endlessDemoEvents({ keys: 64, seed: 1 });
-const BATCH = 200;
+const BATCH = rate > 0 ? Math.max(1, Math.round(rate / 100)) : 200;
 // Sends in flight at once: awaiting each one would make the broker's round trip, not the
 // pipeline, the limit of the backlog's rate. One connection keeps them in order.
 const MAX_PENDING = 8;
@@ -44,7 +45,7 @@ while (sent < count) {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
   }
-  if (sent % 10_000 < BATCH) process.send?.({ sent });
+  if (sent % 10_000 < n) process.send?.({ sent });
 }
 await Promise.all(pending);
 process.send?.({ sent, done: true, seconds: (performance.now() - started) / 1000 });
