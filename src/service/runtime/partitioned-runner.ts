@@ -47,6 +47,7 @@ export class PartitionedRunner {
   private queue: Promise<void> = Promise.resolve();
   private restartQueued = false;
   private lagTimer: NodeJS.Timeout | undefined;
+  private measuringLag = false;
   private previousCounts: StreamCounts = emptyCounts();
   private currentPartitions: number[] = [];
   private stopped!: () => void;
@@ -70,7 +71,14 @@ export class PartitionedRunner {
       this.scheduleRestart("assignment changed");
     });
     await this.restart("start");
-    this.lagTimer = setInterval(() => void this.measureLag().catch(() => undefined), this.options.lagIntervalMs ?? 1000);
+    this.lagTimer = setInterval(() => {
+      // One measurement at a time: a broker slow to answer does not pile requests up.
+      if (this.measuringLag) return;
+      this.measuringLag = true;
+      void this.measureLag()
+        .catch((err: Error) => this.options.logger.debug("consumer lag not measured", { err: err.message }))
+        .finally(() => (this.measuringLag = false));
+    }, this.options.lagIntervalMs ?? 1000);
     this.lagTimer.unref();
   }
 
