@@ -119,6 +119,7 @@ test("end to end: Kafka in, results on the results topic, in Redis and in S3 equ
   assert.match(text, /kafka_consumer_lag\{topic="events-[^"]+",partition="0"\} 0/);
   assert.match(text, /streaming_tda_kafka_assigned_partitions 6/);
   assert.match(text, /streaming_tda_kafka_commits_total\{result="ok"\} [1-9]/);
+  assert.match(text, /^streaming_tda_kafka_commit_seconds_count [1-9]/m);
   assert.match(text, /streaming_tda_redis_operations_total\{operation="save"\} [1-9]/);
   assert.match(text, /streaming_tda_s3_operations_total\{operation="put"\} [1-9]/);
 });

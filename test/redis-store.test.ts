@@ -1,8 +1,9 @@
-/** The Redis store against a real redis-server: the StateStore contract, fencing between instances, a Redis restart. */
+/** The Redis store against a real redis-server: the StateStore contract, fencing between instances, a Redis restart, its operation metrics. */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { RedisStateStore } from "../src/adapters/redis/redis-store.ts";
 import { StaleEpochError, type Checkpoint } from "../src/adapters/types.ts";
+import { PipelineMetrics } from "../src/service/runtime/metrics.ts";
 import { useServers } from "./helpers/servers.ts";
 import { stateStoreContract, windowResult } from "./helpers/state-store-contract.ts";
 
@@ -75,3 +76,32 @@ test("a Redis restart: commands wait and go through after the reconnect; ping re
   assert.deepEqual((await lease.load())?.position, { "0": "2" });
   assert.equal(await s.ping(), true);
 });
+
+test("Redis operations are counted and timed, and one that fails is counted as an error (streaming_tda_redis_*)", { timeout: 60_000 }, async () => {
+  const metrics = new PipelineMetrics({ defaultMetrics: false });
+  const s = store(fresh(), { recorder: metrics, commandTimeoutMs: 300 });
+  const lease = await s.claim("0");
+  await lease.save(checkpoint(1, [["k", { n: 1 }]]));
+  await s.appendResults([windowResult("a", 127, 1000)]);
+  await redis!.stop();
+  const deadline = Date.now() + 10_000;
+  while (s.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await assert.rejects(s.latest("a"), "a command that cannot be answered within commandTimeoutMs fails");
+  await redis!.start();
+  await waitUntilReady(s);
+  const text = await metrics.registry.metrics();
+  for (const operation of ["claim", "save", "append_results", "latest"]) {
+    assert.match(text, new RegExp(`^streaming_tda_redis_operations_total\\{operation="${operation}"\\} [1-9]`, "m"), operation);
+    assert.match(text, new RegExp(`^streaming_tda_redis_operation_seconds_count\\{operation="${operation}"\\} [1-9]`, "m"), operation);
+  }
+  assert.match(text, /^streaming_tda_redis_errors_total\{operation="latest"\} 1$/m);
+  assert.doesNotMatch(text, /^streaming_tda_redis_errors_total\{operation="save"\}/m, "no error where none happened");
+});
+
+async function waitUntilReady(s: RedisStateStore): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await s.ping())) {
+    if (Date.now() > deadline) throw new Error("the store did not reconnect within 20 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -6,7 +6,8 @@
  * then every 250 ms its partitions, the current and peak lag over them, its counts, the p99
  * of its own latency (arrival to results acknowledged, since the last {resetLatencies}
  * message) and the CPU time of its main thread and of the whole process (worker threads
- * included). SIGTERM stops it cleanly.
+ * included). Asked {metrics}, it answers with its Prometheus text and its processed count
+ * at the same moment. SIGTERM stops it cleanly.
  */
 import { checkConfig } from "../src/service/config/config.ts";
 import { startPipeline } from "../src/service/pipeline.ts";
@@ -49,8 +50,9 @@ const timer = setInterval(async () => {
   };
   process.send?.({ report });
 }, 250);
-process.on("message", (m: { resetLatencies?: boolean }) => {
+process.on("message", (m: { resetLatencies?: boolean; metrics?: boolean }) => {
   if (m.resetLatencies) pipeline.metrics.resetRecentLatencies();
+  if (m.metrics) void pipeline.metrics.registry.metrics().then((text) => process.send?.({ metricsText: text, processed: runner.counts().processed }));
 });
 function cpuTotal(usage: NodeJS.CpuUsage): number {
   return usage.user + usage.system;

@@ -94,3 +94,9 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
     await sleep(100);
   }
 }
+
+/** The value of one sample in Prometheus text, named with its labels as exported (`name{a="b"}`); NaN when absent. */
+export function metricSample(text: string, sample: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? NaN : Number(line.slice(sample.length + 1));
+}
