@@ -39,6 +39,8 @@ export class PartitionedRunner {
   state: RunnerState = "starting";
   private readonly options: PartitionedRunnerOptions;
   private runner: PipelineRunner | undefined;
+  /** The runner being stopped for a rebalance or recovery, until its counts join previousCounts. */
+  private stoppingRunner: PipelineRunner | undefined;
   private readonly keyPartitions: KeyPartitions = new Map();
   /** Partitions fenced by another owner, with the time until which they are left alone. */
   private readonly fenced = new Map<number, number>();
@@ -111,9 +113,13 @@ export class PartitionedRunner {
     return this.runner?.liveKeys ?? 0;
   }
 
-  /** Counts of every runner so far (a restored partition's counters start at zero on this instance). */
+  /**
+   * Counts of every runner so far (a restored partition's counters start at zero on this
+   * instance), the one stopping for a rebalance included: they never go back.
+   */
   counts(): StreamCounts {
-    return this.runner ? addCounts([this.previousCounts, this.runner.counts()]) : this.previousCounts;
+    const running = [this.stoppingRunner, this.runner].filter((r): r is PipelineRunner => r !== undefined);
+    return running.length === 0 ? this.previousCounts : addCounts([this.previousCounts, ...running.map((r) => r.counts())]);
   }
 
   /** Checkpoints the current runner's partitions now. */
@@ -192,8 +198,13 @@ export class PartitionedRunner {
     if (!runner) return;
     // No longer current: its ending (or a failed last checkpoint) is not a failure to recover from.
     this.runner = undefined;
-    await runner.stop();
-    this.previousCounts = addCounts([this.previousCounts, runner.counts()]);
+    this.stoppingRunner = runner;
+    try {
+      await runner.stop();
+    } finally {
+      this.previousCounts = addCounts([this.previousCounts, runner.counts()]);
+      this.stoppingRunner = undefined;
+    }
   }
 
   private async measureLag(): Promise<void> {
