@@ -23,7 +23,6 @@ export class KafkaGroupMember {
   private current: number[] = [];
   private readonly listeners: Array<(partitions: number[]) => void> = [];
   private timer: NodeJS.Timeout | undefined;
-  private brokersDown = 0;
   private closed = false;
   /** Rebalances seen (assignment changes after the first). */
   rebalances = 0;
@@ -51,12 +50,6 @@ export class KafkaGroupMember {
     for (const event of ["consumer:group:join", "consumer:group:rebalance", "consumer:group:leave", "consumer:heartbeat:end"] as const) {
       this.consumer.on(event, check);
     }
-    this.consumer.on("client:broker:disconnect", () => {
-      this.brokersDown++;
-    });
-    this.consumer.on("client:broker:connect", () => {
-      this.brokersDown = Math.max(0, this.brokersDown - 1);
-    });
   }
 
   /** Joins the group and resolves once the first assignment is known. */
@@ -81,9 +74,13 @@ export class KafkaGroupMember {
     this.listeners.push(listener);
   }
 
-  /** False while a broker connection is down or the member left the group. */
+  /**
+   * False while the group client's own connections (coordinator, metadata) are down or
+   * reconnecting, or the member left the group. The record streams' connections are left
+   * out: a stream closed for a rebalance or a restart is not a broker away.
+   */
   get connected(): boolean {
-    return !this.closed && this.brokersDown === 0 && this.consumer.isActive();
+    return !this.closed && this.consumer.isConnected();
   }
 
   /** A stream of exactly `offsets`' partitions, each from its offset (the next record to read). */
