@@ -5,7 +5,8 @@
  * a group with members and an existing state without --force are each refused with one line
  * and nothing changed; a restore fences an instance that held a partition before it; and
  * after a restore, a pipeline resumes from the restored offsets with the output of a run
- * that never stopped.
+ * that never stopped. A Redis store fed by a file (one state partition, no group) does the
+ * same from the restored byte offset.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -264,4 +265,54 @@ test("a Redis backup refuses a prefix with no checkpoint, and names a Redis or K
   const config = writeConfig(dir, "down.yaml", pipelineConfig(settings, "down", join(dir, "unused.out")));
   assertOneLineFailure(withKey(["restore", out, "--config", config]), /x\.tdab: cannot read: ENOENT/);
   assertOneLineFailure(withKey(["backup", "--config", config, "--out", out]), /Kafka 127\.0\.0\.1:1 group group-\S+: .*failed/);
+});
+
+test("a Redis store fed by a file: backup, restore over the state that moved on, and a resumed run equal to one that never stopped", { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ops-backup-redis-file-"));
+  const prefix = `file-${process.pid}-${++serial}`;
+  const events = circleEvents(4, 100, 5);
+  const reference = windowsById(await embeddedResults(events));
+  const input = join(dir, "events.jsonl");
+  const lines = (from: number, to: number) => events.slice(from, to).map((e) => `${e.value.toString()}\n`).join("");
+  const fileConfig = (sink: string): Record<string, unknown> => ({
+    source: { type: "file", path: input },
+    sink: { type: "file", path: join(dir, sink) },
+    store: { path: redisUrl, checkpointIntervalMs: 300 },
+    redis: { prefix },
+    http: { enabled: false },
+    runner: { workers: 0 },
+    stream: SCALE_OUT_STREAM,
+  });
+  const runOnce = async (sink: string) => {
+    const { config, problems } = checkConfig(fileConfig(sink));
+    assert.deepEqual(problems, []);
+    const pipeline = await startPipeline(config!, { logger: createLogger({ level: "silent" }), metrics: new PipelineMetrics({ defaultMetrics: false }) });
+    await pipeline.done;
+  };
+
+  writeFileSync(input, lines(0, 160));
+  await runOnce("part1.out");
+  const config = writeConfig(dir, "pipeline.yaml", fileConfig("unused.out"));
+  const archive = join(dir, "state.tdab");
+  const backup = withKey(["backup", "--config", config, "--out", archive]);
+  assert.equal(backup.code, 0, backup.stderr);
+  assert.match(backup.stdout, /\(1 partitions?, 4 keys\)/);
+  assert.doesNotMatch(backup.stdout, /group/, "a file source has no consumer group to archive");
+
+  // More input is processed after the backup, then lost.
+  writeFileSync(input, lines(0, 280));
+  await runOnce("lost.out");
+  const restore = withKey(["restore", archive, "--config", config, "--force"]);
+  assert.equal(restore.code, 0, restore.stderr);
+
+  // The rest of the input: the run resumes at the backup's byte offset.
+  writeFileSync(input, lines(0, events.length));
+  await runOnce("part2.out");
+  const outputs = (...files: string[]) =>
+    windowsById(files.flatMap((f) => readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as OutputRecord)));
+  assert.ok(reference.size > 60, `reference results: ${reference.size}`);
+  assert.deepEqual([...outputs("part1.out", "part2.out")].sort(), [...reference].sort(), "part 1 and the resumed part 2 give the results of a run that never stopped");
+  const part2 = new Set(windowIds(join(dir, "part2.out")));
+  const lost = windowIds(join(dir, "lost.out"));
+  assert.ok(lost.length > 10 && lost.every((id) => part2.has(id)), "what was processed after the backup is processed again");
 });
