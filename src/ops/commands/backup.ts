@@ -1,5 +1,5 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
-import { parseOrHelp, readNumber, UsageError, type CommandSpec } from "../../service/cli/args.ts";
+import { optionText, parseOrHelp, readNumber, UsageError, type CommandSpec } from "../../service/cli/args.ts";
 import { createBackup } from "../backup/backup.ts";
 import { BACKUP_KEY_ENV, readBackupKey } from "../backup/key.ts";
 import { createPartitionedBackup } from "../backup/partitioned-backup.ts";
@@ -29,9 +29,9 @@ export async function run(argv: string[]): Promise<number> {
   const out = args.options.get("out");
   if (typeof out !== "string") throw new UsageError("backup: give --out FILE");
   if (existsSync(out)) throw new UsageError(`backup: ${out} exists; choose a new name`);
-  const configPath = optionText(args.options.get("config"));
-  const target = storeTarget("backup", optionText(args.options.get("store")), configPath);
-  const key = readBackupKey(optionText(args.options.get("key-file")));
+  const configPath = optionText(args, spec, "config");
+  const target = storeTarget("backup", optionText(args, spec, "store"), configPath);
+  const key = readBackupKey(optionText(args, spec, "key-file"));
   const resultsHours = readNumber(args, spec, "results-hours", 0) ?? 24;
   let archive: Buffer;
   let summary: string;
@@ -50,8 +50,4 @@ export async function run(argv: string[]): Promise<number> {
   renameSync(`${out}.partial`, out);
   process.stdout.write(`${out}: ${archive.length} bytes; ${summary}${configPath ? `, config ${configPath}` : ""}; streaming-tda ${projectVersion()}\n`);
   return 0;
-}
-
-export function optionText(value: string | true | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }

@@ -1,7 +1,6 @@
-import { parseOrHelp, readInteger, readNumber, UsageError, type CommandSpec } from "../../service/cli/args.ts";
+import { optionText, parseOrHelp, readInteger, readNumber, UsageError, type CommandSpec } from "../../service/cli/args.ts";
 import { parseHorizon, readHistory } from "../capacity/history.ts";
 import { eventsPerCpuSecond, planCapacity } from "../capacity/plan.ts";
-import { optionText } from "./backup.ts";
 
 export const spec: CommandSpec = {
   name: "capacity",
@@ -27,12 +26,12 @@ const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 16) + "Z";
 export async function run(argv: string[]): Promise<number> {
   const args = parseOrHelp(argv, spec);
   if (args === null) return 0;
-  const historyPath = optionText(args.options.get("history"));
+  const historyPath = optionText(args, spec, "history");
   if (historyPath === undefined) throw new UsageError("capacity: give --history FILE");
-  const horizonText = optionText(args.options.get("forecast")) ?? "30d";
+  const horizonText = optionText(args, spec, "forecast") ?? "30d";
   const horizon = parseHorizon(horizonText);
   if (horizon === undefined) throw new UsageError(`capacity: --forecast ${horizonText}: expected a duration like 30d, 12w or 48h`);
-  const cpuPath = optionText(args.options.get("cpu-history"));
+  const cpuPath = optionText(args, spec, "cpu-history");
   const measured = readNumber(args, spec, "replica-throughput", 0);
   if ((cpuPath === undefined) === (measured === undefined)) {
     throw new UsageError("capacity: give one measure of a replica's throughput: --cpu-history FILE (with --replica-cpus) or --replica-throughput N");

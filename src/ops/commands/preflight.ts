@@ -1,6 +1,5 @@
-import { parseOrHelp, readNumber, type CommandSpec } from "../../service/cli/args.ts";
+import { optionText, parseOrHelp, readNumber, type CommandSpec } from "../../service/cli/args.ts";
 import { formatCheck, runPreflight } from "../preflight/preflight.ts";
-import { optionText } from "./backup.ts";
 
 export const spec: CommandSpec = {
   name: "preflight",
@@ -18,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseOrHelp(argv, spec);
   if (args === null) return 0;
   const results = await runPreflight({
-    configPath: optionText(args.options.get("config")),
+    configPath: optionText(args, spec, "config"),
     minMemoryBytes: (readNumber(args, spec, "min-memory-gb", 0) ?? 1) * 2 ** 30,
     minDiskBytes: (readNumber(args, spec, "min-disk-gb", 0) ?? 1) * 2 ** 30,
   });

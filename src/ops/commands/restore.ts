@@ -1,9 +1,8 @@
-import { parseOrHelp, UsageError, type CommandSpec } from "../../service/cli/args.ts";
+import { optionText, parseOrHelp, UsageError, type CommandSpec } from "../../service/cli/args.ts";
 import { ENTRY, readArchive } from "../backup/entries.ts";
 import { BACKUP_KEY_ENV, readBackupKey } from "../backup/key.ts";
 import { readPartitionedArchive, restorePartitioned } from "../backup/partitioned-restore.ts";
 import { restoreBackup, writeArchivedConfig } from "../backup/restore.ts";
-import { optionText } from "./backup.ts";
 import { storeTarget } from "./store-target.ts";
 
 export const spec: CommandSpec = {
@@ -31,13 +30,13 @@ export async function run(argv: string[]): Promise<number> {
   const [archivePath] = args.positionals;
   if (archivePath === undefined) throw new UsageError("restore: give the archive FILE");
   const verifyOnly = args.options.get("verify") === true;
-  const configOut = optionText(args.options.get("config-out"));
+  const configOut = optionText(args, spec, "config-out");
   const force = args.options.get("force") === true;
   if (verifyOnly && (configOut !== undefined || force)) throw new UsageError("restore: --verify writes nothing; leave out --config-out and --force");
-  const store = optionText(args.options.get("store"));
-  const configPath = optionText(args.options.get("config"));
+  const store = optionText(args, spec, "store");
+  const configPath = optionText(args, spec, "config");
   const target = verifyOnly && store === undefined && configPath === undefined ? undefined : storeTarget("restore", store, configPath);
-  const key = readBackupKey(optionText(args.options.get("key-file")));
+  const key = readBackupKey(optionText(args, spec, "key-file"));
   const archive = readArchive(archivePath, key);
   const m = archive.manifest;
   const made = `archive of ${m.createdAt} by streaming-tda ${m.projectVersion} (format ${m.format}): ${m.entries.length} entries verified`;

@@ -1,8 +1,7 @@
-import { parseOrHelp, readInteger, readNumber, UsageError, type CommandSpec } from "../../service/cli/args.ts";
+import { optionText, parseOrHelp, readInteger, readNumber, UsageError, type CommandSpec } from "../../service/cli/args.ts";
 import { readNamedFile } from "../read-file.ts";
 import { formatCheck } from "../preflight/preflight.ts";
 import { validateDeployment } from "../validate/validate-deployment.ts";
-import { optionText } from "./backup.ts";
 
 const TOKEN_ENV = "STREAMING_TDA_AUTH_TOKEN";
 
@@ -27,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   const [url] = args.positionals;
   if (url === undefined) throw new UsageError("validate-deployment: give the service's URL, like http://streaming-tda:8080");
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`validate-deployment: ${url} is not an http:// or https:// URL`);
-  const tokenFile = optionText(args.options.get("token-file"));
+  const tokenFile = optionText(args, spec, "token-file");
   let token = process.env[TOKEN_ENV] || undefined;
   if (tokenFile !== undefined) {
     token = readNamedFile(tokenFile, "token file").toString("utf8").trim();

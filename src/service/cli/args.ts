@@ -127,7 +127,7 @@ function wrap(paragraph: string, width: number): string[] {
 }
 
 /** The option's text, if given; a flag given as an option with a value is a usage error. */
-function text(args: ParsedArgs, spec: CommandSpec, name: string): string | undefined {
+export function optionText(args: ParsedArgs, spec: CommandSpec, name: string): string | undefined {
   const value = args.options.get(name);
   if (value === true) throw new UsageError(`${spec.name}: option --${name} needs a value`);
   return value;
@@ -135,7 +135,7 @@ function text(args: ParsedArgs, spec: CommandSpec, name: string): string | undef
 
 /** An integer option within [min, max]. */
 export function readInteger(args: ParsedArgs, spec: CommandSpec, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = text(args, spec, name);
+  const raw = optionText(args, spec, name);
   if (raw === undefined) return fallback;
   const value = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value)) throw new UsageError(`${spec.name}: --${name} must be an integer, not "${raw}"`);
@@ -147,7 +147,7 @@ export function readInteger(args: ParsedArgs, spec: CommandSpec, name: string, f
 
 /** A number option of at least `min`; `inf` is accepted when `allowInfinity`. */
 export function readNumber(args: ParsedArgs, spec: CommandSpec, name: string, min: number, allowInfinity = false): number | undefined {
-  const raw = text(args, spec, name);
+  const raw = optionText(args, spec, name);
   if (raw === undefined) return undefined;
   const trimmed = raw.trim();
   if (allowInfinity && /^\+?(inf|infinity)$/i.test(trimmed)) return Infinity;
@@ -166,7 +166,7 @@ export function readChoice<T extends string>(
   fallback: T,
   resolve: (raw: string) => T | undefined = (raw) => choices.find((c) => c === raw),
 ): T {
-  const raw = text(args, spec, name);
+  const raw = optionText(args, spec, name);
   if (raw === undefined) return fallback;
   const value = resolve(raw);
   if (value === undefined) throw new UsageError(`${spec.name}: --${name} must be one of ${choices.join(", ")}; not "${raw}"`);

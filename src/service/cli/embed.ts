@@ -1,7 +1,7 @@
 import process from "node:process";
 import { chooseEmbedding, chooseDelay, chooseDimension, checkSeries, takensEmbedding } from "../../tda/embedding/index.ts";
 import { TdaInputError } from "../../tda/types.ts";
-import { CliError, parseOrHelp, readInteger, UsageError, type CommandSpec } from "./args.ts";
+import { CliError, optionText, parseOrHelp, readInteger, UsageError, type CommandSpec } from "./args.ts";
 import { readText, requireFile } from "./input.ts";
 
 export const spec: CommandSpec = {
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!auto && (given.dimension === undefined || given.delay === undefined)) {
     throw new UsageError(`embed: give --dimension and --delay, or --auto to choose them`);
   }
-  const series = parseSeries(await readText(file, "embed"), file === "-" ? "<stdin>" : file, args.options.get("column"));
+  const series = parseSeries(await readText(file, "embed"), file === "-" ? "<stdin>" : file, optionText(args, spec, "column"));
   checkSeries(series, file);
   let delay = given.delay;
   let dimension = given.dimension;
@@ -87,8 +87,7 @@ function percent(share: number): string {
 }
 
 /** Samples of one column of a text file; names the line of anything that is not a number. */
-export function parseSeries(text: string, source: string, column: string | true | undefined): Float64Array {
-  if (column === true) throw new UsageError(`embed: --column needs a value`);
+export function parseSeries(text: string, source: string, column: string | undefined): Float64Array {
   const values: number[] = [];
   let index = column === undefined ? 0 : /^\d+$/.test(column) ? Number(column) - 1 : -1;
   if (index < -1 || (column !== undefined && /^\d+$/.test(column) && index < 0)) throw new UsageError(`embed: --column counts from 1, not ${column}`);

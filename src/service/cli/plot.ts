@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import process from "node:process";
 import { plotBarcode, plotBettiCurves, plotLandscape, plotDiagram } from "../../tda/plot/index.ts";
-import { CliError, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
+import { CliError, optionText, parseOrHelp, readChoice, readInteger, readNumber, UsageError, type CommandSpec } from "./args.ts";
 import { gridFromData, readDimensions, readGrid } from "./features.ts";
 import { readDiagramFile, requireFile } from "./input.ts";
 
@@ -32,13 +32,12 @@ export async function run(argv: string[]): Promise<number> {
   if (args === null) return 0;
   const file = requireFile(args, spec);
   const kind = readChoice(args, spec, "kind", KINDS, "diagram");
-  const output = args.options.get("output");
-  if (output === true) throw new UsageError(`plot: -o needs a file name`);
+  const output = optionText(args, spec, "output");
   const diagrams = await readDiagramFile(file, "plot");
   const dims = readDimensions(args, spec, diagrams);
-  const title = args.options.get("title");
+  const title = optionText(args, spec, "title");
   const size = {
-    title: title === true ? undefined : title,
+    title,
     width: args.options.has("width") ? readInteger(args, spec, "width", 0, 100, 10_000) : undefined,
     height: args.options.has("height") ? readInteger(args, spec, "height", 0, 100, 10_000) : undefined,
   };

@@ -11,7 +11,7 @@ import { STREAM_SETTINGS } from "../../stream/config.ts";
 import type { Assignment } from "../config/env.ts";
 import { assign, draftValue, resolvePipelineConfig, type PipelineConfig } from "../config/config.ts";
 import { PIPELINE_SETTINGS } from "../config/schema.ts";
-import { parseOrHelp, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from "./args.ts";
+import { optionText, parseOrHelp, UsageError, type CommandSpec, type OptionSpec, type ParsedArgs } from "./args.ts";
 
 type Draft = Record<string, unknown>;
 
@@ -181,7 +181,6 @@ export function pipelineSpec(spec: Omit<CommandSpec, "options" | "maxPositionals
 export function pipelineConfigFromArgs(argv: string[], spec: CommandSpec, profile: Draft = {}, env: NodeJS.ProcessEnv = process.env): PipelineConfig | null {
   const args = parseOrHelp(argv, spec);
   if (args === null) return null;
-  const file = args.options.get("config");
-  if (file === true) throw new UsageError(`${spec.name}: option --config needs a value FILE`);
+  const file = optionText(args, spec, "config");
   return resolvePipelineConfig({ file, profile, env, flags: (draft) => flagAssignments(args, draft) });
 }
