@@ -88,6 +88,8 @@ test("the demo prints its URL; keys appear, and the diagram, barcode, Betti curv
   assert.ok((await page.locator("#betti svg path, #betti svg polyline").count()) >= 2, "a Betti curve per dimension");
   await page.locator("#projection[data-points='128']").waitFor();
   await page.locator('#connection[data-mode="live"]').waitFor();
+  // Health rides on the live stream about once a second, so the panel may fill after "live".
+  await page.locator("#health", { hasText: /events\/s/ }).waitFor({ timeout: 10_000 });
   assert.match((await page.textContent("#health")) ?? "", /events\/s\s*\d+.*latency p99/s);
 });
 
