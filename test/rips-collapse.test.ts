@@ -60,6 +60,16 @@ describe("edge collapse", () => {
     }
   });
 
+  it("gives the same diagrams past 128 points, where rows take more than four words", () => {
+    const random = seededRandom(11);
+    for (const n of [129, 160, 200]) {
+      // Points on a coarse grid around a loop: many ties, and edges of every fate.
+      const points = noisyCircle(n, n, 0.3).map((p) => p.map((x) => Math.round(x * 8 + random()) / 8));
+      sameWithAndWithout(points, { maxDim: 1 });
+      sameWithAndWithout(points.slice(0, 130), { maxDim: 2, threshold: 0.6 });
+    }
+  });
+
   it("gives the same diagrams on distance matrices and sparse input", () => {
     const random = seededRandom(9);
     for (let trial = 0; trial < 20; trial++) {

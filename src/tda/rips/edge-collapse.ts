@@ -9,10 +9,13 @@
  * never does. Every interval of positive length keeps its endpoints; only zero-length pairs
  * and representatives change.
  *
- * Times are integer filtration ranks. Neighbourhoods are bitsets: `present` holds the graph
- * at the rank being visited (every edge whose current rank is at most that), so the first
- * domination test is a few word operations per candidate; at later times only the
- * neighbours missing from it are looked up in the rank matrix.
+ * Times are integer filtration ranks. Neighbourhoods are bitsets of closed neighbourhoods
+ * (each vertex in its own row, so c dominates uv exactly when row c holds the rows of u and
+ * v intersected): `present` holds the graph at the rank being visited (every edge whose
+ * current rank is at most that), so the first domination test is a few word operations per
+ * candidate, with the intersection in registers for up to 128 vertices; at later times only
+ * the neighbours missing from it are looked up in the rank matrix. Most edges are settled
+ * by that first test: dominated, with no common neighbour left to arrive, they go at once.
  */
 import { edgeTop, type EdgeEnds, type Filtration } from "./filtration.ts";
 import { SimplexList } from "./simplex-list.ts";
@@ -56,37 +59,53 @@ export function collapseEdges(n: number, ranks: Int32Array, infinite: number, ed
 /** collapseEdges, or null (ranks restored) when the sample's domination tests average above `giveUpAbove`. */
 function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined, giveUpAbove: number): SimplexList | null {
   const graph = new CollapseGraph(n, ranks, edges, workspace, ends);
+  const kept = workspace.int32("collapseKept", edges.size);
+  const keptRank = workspace.int32("collapseKeptRank", edges.size);
+  const keptCount = visitEdges(graph, n, ranks, infinite, edges, workspace, giveUpAbove, kept, keptRank);
+  if (keptCount < 0) return null;
+  return inFiltrationOrder(n, edges, kept, keptRank, keptCount, workspace);
+}
+
+/**
+ * The backward pass: `kept` and `keptRank` get the surviving edges (by position in `edges`)
+ * with their ranks, last first. Returns how many, or -1 when it gives up (ranks restored).
+ */
+function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, giveUpAbove: number, kept: Int32Array, keptRank: Int32Array): number {
   const checkAt = giveUpAbove === Infinity || edges.size < GIVE_UP_MIN_EDGES ? -1 : edges.size - Math.max(GIVE_UP_MIN_EDGES, Math.ceil(edges.size * GIVE_UP_SAMPLE));
-  const { top, bottom, common, laterTime, laterVertex } = graph;
+  const { top, bottom, common, laterTime, laterVertex, present, alive, words } = graph;
   /** Edges kept at the rank being visited: they leave `present` once the visit passes below it. */
   const keptHere = workspace.int32("collapseKeptHere", edges.size);
   let keptHereCount = 0;
   let currentRank = -1;
-  /** Surviving edges (by position in `edges`) with their rank. */
-  const kept = workspace.int32("collapseKept", edges.size);
-  const keptRank = workspace.int32("collapseKeptRank", edges.size);
   let keptCount = 0;
   let lastDominator = -1;
   for (let k = edges.size - 1; k >= 0; k--) {
     if (k === checkAt && graph.tests > giveUpAbove * (edges.size - 1 - k)) {
       graph.restoreRanks(edges, k + 1);
-      return null;
+      return -1;
     }
     const start = edges.ranks[k];
     if (start !== currentRank) {
-      for (let h = 0; h < keptHereCount; h++) graph.unlink(graph.present, keptHere[h]);
+      for (let h = 0; h < keptHereCount; h++) graph.unlink(present, keptHere[h]);
       keptHereCount = 0;
       currentRank = start;
     }
     const u = top[k];
     const v = bottom[k];
-    graph.setCommon(u, v);
+    let dominator = words === 4 ? graph.dominatorNow4(u, v, lastDominator) : graph.dominatorNow(u, v, lastDominator);
+    if (dominator >= 0 && !graph.laterAny) {
+      // Dominated now, and no common neighbour is left to arrive: dominated for good.
+      lastDominator = dominator;
+      graph.unlink(present, k);
+      graph.unlink(alive, k);
+      ranks[u * n + v] = infinite;
+      ranks[v * n + u] = infinite;
+      continue;
+    }
     let laterCount = -1;
     let time = start;
     let removed = false;
-    for (;;) {
-      const dominator = graph.findDominator(time, start, lastDominator);
-      if (dominator < 0) break;
+    while (dominator >= 0) {
       lastDominator = dominator;
       if (laterCount < 0) laterCount = graph.listLater(u, v);
       // Dominated until the first arrival of a common neighbour the dominator does not see by then.
@@ -104,21 +123,22 @@ function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges:
         const x = laterVertex[i];
         if (laterTime[i] <= time) common[x >>> 5] |= 1 << (x & 31);
       }
+      dominator = graph.findDominator(u, v, time, start, lastDominator);
     }
     if (removed || time !== start) {
-      graph.unlink(graph.present, k);
+      graph.unlink(present, k);
       const rank = removed ? infinite : time;
       ranks[u * n + v] = rank;
       ranks[v * n + u] = rank;
       if (removed) {
-        graph.unlink(graph.alive, k);
+        graph.unlink(alive, k);
         continue;
       }
     } else keptHere[keptHereCount++] = k;
     kept[keptCount] = k;
     keptRank[keptCount++] = time;
   }
-  return inFiltrationOrder(n, edges, kept, keptRank, keptCount, workspace);
+  return keptCount;
 }
 
 /** The collapse's working state: adjacency bitsets, the current edge's common neighbours. */
@@ -126,26 +146,31 @@ class CollapseGraph {
   readonly n: number;
   readonly words: number;
   readonly ranks: Int32Array;
-  /** Row per vertex: neighbours through edges whose current rank is at most the visited one. */
+  /** Row per vertex: the vertex and its neighbours through edges whose current rank is at most the visited one. */
   readonly present: Int32Array;
-  /** Row per vertex: neighbours through edges not removed (the final graph). */
+  /** Row per vertex: the vertex and its neighbours through edges not removed (the final graph). */
   readonly alive: Int32Array;
   /** Endpoints of every edge, by position in the edge list. */
   readonly top: Int32Array;
   readonly bottom: Int32Array;
-  /** Common neighbours of the visited edge, as of the time being tested. */
+  /** Common neighbours of the visited edge and its two ends, as of the time being tested. */
   readonly common: Int32Array;
   /** Common neighbours still to arrive, and when. */
   readonly laterTime: Int32Array;
   readonly laterVertex: Int32Array;
   /** Domination tests so far: what the collapse has cost. */
   tests = 0;
+  /** Whether a common neighbour of the visited edge arrives after its rank (set by dominatorNow). */
+  laterAny = false;
 
   constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined) {
     this.n = n;
     this.ranks = ranks;
-    const words = (this.words = (n + 31) >>> 5);
+    // Rows of at least four words: up to 128 vertices take the four-word path (dominatorNow4).
+    const words = (this.words = Math.max(4, (n + 31) >>> 5));
     this.present = workspace.int32("collapsePresent", n * words).fill(0);
+    // Closed neighbourhoods: every vertex is in its own row.
+    for (let x = 0; x < n; x++) this.present[x * words + (x >>> 5)] = 1 << (x & 31);
     this.top = ends?.top ?? workspace.int32("collapseTop", edges.size);
     this.bottom = ends?.bottom ?? workspace.int32("collapseBottom", edges.size);
     for (let k = 0; k < edges.size; k++) {
@@ -184,12 +209,57 @@ class CollapseGraph {
     bits[v * this.words + (u >>> 5)] &= ~(1 << (u & 31));
   }
 
-  /** `common` := the neighbours shared by u and v at the visited rank. */
-  setCommon(u: number, v: number): void {
-    const { present, common, words } = this;
-    for (let w = 0; w < words; w++) common[w] = present[u * words + w] & present[v * words + w];
-    common[u >>> 5] &= ~(1 << (u & 31));
-    common[v >>> 5] &= ~(1 << (v & 31));
+  /**
+   * `common` := the closed neighbourhoods of u and v intersected at the visited rank, and
+   * `laterAny` := whether some other common neighbour arrives later (`present` lies within
+   * `alive`). Returns a vertex that dominates uv now, or -1 (findDominator).
+   */
+  dominatorNow(u: number, v: number, hint: number): number {
+    const { present, alive, common, words } = this;
+    const ru = u * words;
+    const rv = v * words;
+    let later = 0;
+    for (let w = 0; w < words; w++) {
+      const both = present[ru + w] & present[rv + w];
+      common[w] = both;
+      later |= (alive[ru + w] & alive[rv + w]) ^ both;
+    }
+    this.laterAny = later !== 0;
+    return this.findDominator(u, v, 0, 0, hint);
+  }
+
+  /** dominatorNow for rows of four words (up to 128 vertices), with the common neighbourhood held in locals. */
+  dominatorNow4(u: number, v: number, hint: number): number {
+    const { present, alive, common } = this;
+    const ru = u << 2;
+    const rv = v << 2;
+    const c0 = present[ru] & present[rv];
+    const c1 = present[ru + 1] & present[rv + 1];
+    const c2 = present[ru + 2] & present[rv + 2];
+    const c3 = present[ru + 3] & present[rv + 3];
+    this.laterAny = ((alive[ru] & alive[rv]) ^ c0 | (alive[ru + 1] & alive[rv + 1]) ^ c1 | (alive[ru + 2] & alive[rv + 2]) ^ c2 | (alive[ru + 3] & alive[rv + 3]) ^ c3) !== 0;
+    common[0] = c0;
+    common[1] = c1;
+    common[2] = c2;
+    common[3] = c3;
+    if (hint >= 0 && hint !== u && hint !== v && (common[hint >>> 5] & (1 << (hint & 31))) !== 0) {
+      this.tests++;
+      const row = hint << 2;
+      if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) return hint;
+    }
+    for (let w = 0; w < 4; w++) {
+      let bits = common[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const c = (w << 5) + 31 - Math.clz32(low);
+        if (c === hint || c === u || c === v) continue;
+        this.tests++;
+        const row = c << 2;
+        if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) return c;
+      }
+    }
+    return -1;
   }
 
   /** Lists the common neighbours of u and v not in `common` yet, with the time they arrive; returns how many. */
@@ -202,7 +272,6 @@ class CollapseGraph {
         const low = later & -later;
         later ^= low;
         const x = (w << 5) + 31 - Math.clz32(low);
-        if (x === u || x === v) continue;
         const a = ranks[u * n + x];
         const b = ranks[v * n + x];
         laterTime[count] = a > b ? a : b;
@@ -213,29 +282,31 @@ class CollapseGraph {
   }
 
   /**
-   * A vertex c among `common` adjacent by `time` to every other vertex of `common`, or -1.
-   * The last dominator found is tried first: a few central vertices dominate most edges.
+   * A vertex c of `common` other than u and v adjacent by `time` to every vertex of
+   * `common`, or -1. At the edge's own rank the last dominator found is tried first: a few
+   * central vertices dominate most edges. Later, `hint` is the edge's dominator until
+   * `time`, which fails by construction and is not tried.
    */
-  findDominator(time: number, start: number, hint: number): number {
+  findDominator(u: number, v: number, time: number, start: number, hint: number): number {
     const common = this.common;
-    if (hint >= 0 && (common[hint >>> 5] & (1 << (hint & 31))) !== 0 && this.dominates(hint, time, start)) return hint;
+    if (time === start && hint >= 0 && hint !== u && hint !== v && (common[hint >>> 5] & (1 << (hint & 31))) !== 0 && this.dominates(hint, time, start)) return hint;
     for (let w = 0; w < this.words; w++) {
       let bits = common[w];
       while (bits !== 0) {
         const low = bits & -bits;
         bits ^= low;
         const c = (w << 5) + 31 - Math.clz32(low);
-        if (c !== hint && this.dominates(c, time, start)) return c;
+        if (c !== hint && c !== u && c !== v && this.dominates(c, time, start)) return c;
       }
     }
     return -1;
   }
 
   /**
-   * Whether c is adjacent by `time` to every other vertex of `common`. `present` is the
-   * graph at `start`, so at that time the bitsets answer alone; later, a vertex that does
-   * not see them all in the final graph never will, and the others' neighbours missing from
-   * `present` are looked up by rank.
+   * Whether c is adjacent by `time` to every vertex of `common` (its closed neighbourhood
+   * holds them). `present` is the graph at `start`, so at that time the bitsets answer
+   * alone; later, a vertex that does not see them all in the final graph never will, and
+   * the others' neighbours missing from `present` are looked up by rank.
    */
   dominates(c: number, time: number, start: number): boolean {
     this.tests++;
@@ -245,7 +316,6 @@ class CollapseGraph {
     const row = c * words;
     for (let w = 0; w < words; w++) {
       let missing = common[w] & ~present[row + w];
-      if (w === c >>> 5) missing &= ~(1 << (c & 31));
       while (missing !== 0) {
         const low = missing & -missing;
         missing ^= low;
@@ -255,15 +325,11 @@ class CollapseGraph {
     return true;
   }
 
-  /** Whether every vertex of `common` other than c is a neighbour of c in `bits`. */
+  /** Whether every vertex of `common` is in c's row of `bits`. */
   seesAll(bits: Int32Array, c: number): boolean {
     const { common, words } = this;
     const row = c * words;
-    const own = c >>> 5;
-    for (let w = 0; w < words; w++) {
-      const missing = common[w] & ~bits[row + w];
-      if (missing !== 0 && (w !== own || missing !== 1 << (c & 31))) return false;
-    }
+    for (let w = 0; w < words; w++) if ((common[w] & ~bits[row + w]) !== 0) return false;
     return true;
   }
 }
