@@ -9,7 +9,7 @@
  * in event-time order, so nothing can still fall into it) and only if it holds a point.
  */
 import { maxminLandmarks } from "../tda/rips.ts";
-import { bottleneckDistance, sortedMatchingBound } from "../tda/distance/index.ts";
+import { bottleneckDistance, sortedLineBottleneck, sortedMatchingBound } from "../tda/distance/index.ts";
 import { diagramsFromJson, diagramsToJson } from "../tda/formats.ts";
 import { principalProjection } from "../tda/index.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
@@ -253,14 +253,17 @@ function firstWindowStart(ts: number, duration: number, slide: number): number {
  * Bottleneck distance over all dimensions: the largest of the per-dimension distances. From
  * the highest dimension down, so that H0 (two large diagrams on one line) is often skipped:
  * when a matching in sorted order already costs no more than the largest so far, its exact
- * distance cannot change the answer.
+ * distance cannot change the answer. Otherwise H0 goes to the one-line search, told the
+ * largest so far: whether H0 exceeds it takes one linear pass.
  */
 function diagramDistance(a: Diagrams, b: Diagrams): number {
   let distance = 0;
   for (let d = Math.max(a.length, b.length) - 1; d >= 0; d--) {
     const x = a[d] ?? [];
     const y = b[d] ?? [];
-    if (sortedMatchingBound(x, y) > distance) distance = Math.max(distance, bottleneckDistance(x, y));
+    const bound = sortedMatchingBound(x, y);
+    if (bound <= distance) continue;
+    distance = bound === Infinity ? Math.max(distance, bottleneckDistance(x, y)) : sortedLineBottleneck(x, y, distance);
   }
   return distance;
 }

@@ -31,8 +31,8 @@ const PAIRED = 3;
  * Distance, and with `withMatching` a matching, for points (birth, death) all of one birth.
  * Indices in the matching are positions in the given arrays (-1 for the diagonal). Costs are
  * computed exactly as the general matcher computes them, so both give the same number.
- * Without the matching only one row of the table is kept: the stream's per-window distances
- * need nothing else.
+ * Without the matching only one row of the table is kept (the distance alone is found
+ * faster by bottleneck-line-search.ts; this stays its reference in the tests).
  */
 export function lineBottleneck(
   birthsA: Float64Array,
@@ -134,8 +134,11 @@ export function sortedMatchingBound(a: readonly Interval[], b: readonly Interval
 function finitePrefix(intervals: readonly Interval[], birth: number): number {
   let finite = 0;
   let last = -Infinity;
-  for (const [b, d] of intervals) {
-    if (b !== birth || d < last || Number.isNaN(d)) return -1;
+  // Indexed, not destructured: this runs on every window's H0 in the stream.
+  for (let k = 0; k < intervals.length; k++) {
+    const interval = intervals[k];
+    const d = interval[1];
+    if (interval[0] !== birth || d < last || Number.isNaN(d)) return -1;
     if (d !== Infinity) finite++;
     last = d;
   }

@@ -14,11 +14,16 @@
  * to the diagonal) starts the search; an exponential search then brackets the value; random
  * candidates inside the bracket split it until few remain; those are sorted and bisected.
  * Each probe is a Hopcroft–Karp decision on the geometric graph of edges shorter than r
- * (BottleneckMatcher), warm-started from the previous probe's matching.
+ * (BottleneckMatcher), warm-started from the previous probe's matching. For the distance
+ * alone two cheaper paths come first: points all of one birth (Rips H0) are searched on
+ * their line (bottleneck-line-search.ts), and small diagrams have every candidate listed
+ * (bottleneck-small.ts); both give the same float.
  */
 import type { Interval } from "../types.ts";
 import { BottleneckMatcher, lowerBound, upperBound } from "./bottleneck-matcher.ts";
 import { LINE_TABLE_LIMIT, lineBottleneck, onOneLine } from "./bottleneck-line.ts";
+import { lineDistanceAbove } from "./bottleneck-line-search.ts";
+import { SMALL_PAIRS, smallBottleneck } from "./bottleneck-small.ts";
 import {
   essentialCountsDiffer,
   essentialPairs,
@@ -81,13 +86,22 @@ function sortByBirth(prep: PreparedDiagram): SortedPoints {
 }
 
 function finiteBottleneck(prepA: PreparedDiagram, prepB: PreparedDiagram, withMatching: boolean): DistanceWithMatching {
-  const lineTable = withMatching ? (prepA.births.length + 1) * (prepB.births.length + 1) <= LINE_TABLE_LIMIT : true;
-  if (lineTable && onOneLine(prepA.births, prepB.births)) {
+  const onLine = onOneLine(prepA.births, prepB.births);
+  if (onLine && !withMatching) {
+    // The distance alone: a search over sorted deaths, no table.
+    const birth = prepA.births.length > 0 ? prepA.births[0] : prepB.births.length > 0 ? prepB.births[0] : 0;
+    const distance = lineDistanceAbove(prepA.deaths.slice().sort(), prepA.deaths.length, prepB.deaths.slice().sort(), prepB.deaths.length, birth, -Infinity);
+    return { distance, matching: [] };
+  }
+  if (onLine && (prepA.births.length + 1) * (prepB.births.length + 1) <= LINE_TABLE_LIMIT) {
     const { distance, matching } = lineBottleneck(prepA.births, prepA.deaths, prepB.births, prepB.deaths, withMatching);
     return {
       distance,
       matching: matching.map(([a, b]): MatchedPair => [a < 0 ? -1 : prepA.finiteIndex[a], b < 0 ? -1 : prepB.finiteIndex[b]]),
     };
+  }
+  if (!withMatching && prepA.births.length * prepB.births.length <= SMALL_PAIRS) {
+    return { distance: smallBottleneck(prepA.births, prepA.deaths, prepB.births, prepB.deaths), matching: [] };
   }
   const A = sortByBirth(prepA);
   const B = sortByBirth(prepB);

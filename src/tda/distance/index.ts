@@ -15,6 +15,7 @@ export { bottleneckDistance, bottleneckMatching } from "./bottleneck.ts";
 export { wassersteinDistance, wassersteinMatching, type WassersteinOptions } from "./wasserstein.ts";
 export { slicedWassersteinDistance, DEFAULT_DIRECTIONS } from "./sliced.ts";
 export { sortedMatchingBound } from "./bottleneck-line.ts";
+export { sortedLineBottleneck } from "./bottleneck-line-search.ts";
 export type { DistanceWithMatching, MatchedPair } from "./prepare.ts";
 
 export type DiagramMetric = "bottleneck" | "wasserstein" | "sliced";
