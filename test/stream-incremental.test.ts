@@ -118,3 +118,34 @@ test("slot complex: random removals and additions keep H0 and H1 equal to the ba
     assert.deepEqual(canonical(diagrams, 1), batch(inSlotOrder, 1), `round ${round}`);
   }
 });
+
+test("slot complex: after every commit its edges are in filtration order (length ascending, ties by larger index first)", () => {
+  const next = seededRandom(11);
+  const capacity = 24;
+  const complex = new SlotComplex(capacity, 2);
+  const expected = (): number[] => {
+    const edges: number[] = [];
+    for (let i = 1; i < capacity; i++) {
+      for (let j = 0; j < i; j++) if (complex.slotSeq[i] >= 0 && complex.slotSeq[j] >= 0) edges.push((i * (i - 1)) / 2 + j);
+    }
+    return edges.sort((a, b) => complex.distances[a] - complex.distances[b] || b - a);
+  };
+  let seq = 0;
+  let checked = 0;
+  for (let round = 0; round < 80; round++) {
+    for (let s = 0; s < capacity; s++) if (complex.slotSeq[s] >= 0 && next() < 0.35) complex.remove(s);
+    const adds = Math.floor(next() * (capacity - complex.live + 1));
+    // Coordinates on a coarse grid, so many lengths tie (zero among them); a few rounds of one
+    // repeated point, where every length is 0 and all of its bytes are shared; and a few far
+    // points, whose lengths differ in their high bytes.
+    const scale = round % 10 === 9 ? 1e6 : 1;
+    for (let a = 0; a < adds; a++) {
+      const p = round % 10 === 4 ? [1, 1] : [(Math.round(next() * 6) / 2) * scale, (Math.round(next() * 6) / 2) * scale];
+      complex.add(seq++, p, 0);
+    }
+    complex.commit();
+    assert.deepEqual(Array.from(complex.edgeOrder()), expected(), `round ${round}`);
+    checked += complex.edgeOrder().length;
+  }
+  assert.ok(checked > 5000, `checked ${checked} edges`);
+});

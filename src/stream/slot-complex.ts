@@ -24,10 +24,7 @@
 import { enclosingRadius, euclideanFloat32, persistenceAboveZero, edgesUpTo, Workspace } from "../tda/rips.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
-/**
- * Most slots a complex can have: its edge indices stay below 2^22, so one exact float64 key
- * sorts each edge (sortEdges). A window that large keeps 33 MB of distances and edges.
- */
+/** Most slots a complex can have: a window that large keeps 33 MB of distances and edges. */
 export const MAX_WINDOW_POINTS = 2896;
 
 export class SlotComplex {
@@ -45,8 +42,8 @@ export class SlotComplex {
   private readonly rowStart: Int32Array;
   /** Edge index → its larger slot (the workspace's table, shared by complexes of this capacity). */
   private readonly tops: Int32Array;
-  /** Edges between live slots (indices into `distances`), in filtration order. */
-  private readonly sorted: Int32Array;
+  /** Edges between live slots (indices into `distances`), in filtration order. Swapped with the scratch merge buffer at each commit. */
+  private sorted: Int32Array;
   private edgeCount = 0;
   private readonly scratch: Scratch;
   /** Slots filled since the last commit: their new edges are to be merged. */
@@ -108,37 +105,71 @@ export class SlotComplex {
 
   /** Brings distances and the sorted edge list up to date with the adds and removes since the last commit. */
   commit(): void {
-    const { fresh, slotSeq, rowStart, distances, sorted } = this;
-    // 1. The new points' edges to every live point (pairs of new points once), sorted with their
-    // lengths. The lengths enter `distances` only after the merge: until then the old edges of a
-    // refilled slot still read NaN.
+    const { fresh, slotSeq, rowStart, distances, capacity } = this;
+    const scratch = this.scratch;
+    // 1. The new points' edges to every live point (pairs of new points once) by decreasing
+    // index, then stably sorted by length: ties keep the larger index first. The lengths enter
+    // `distances` only after the merge: until then the old edges of a refilled slot still read NaN.
+    const { freshSlots } = scratch;
+    let freshCount = 0;
+    for (let s = capacity - 1; s >= 0; s--) if (fresh[s] === 1) freshSlots[freshCount++] = s;
+    const edgesIn = scratch.freshEdges[0];
+    const lengthsIn = scratch.freshLength[0];
     let added = 0;
-    const { freshEdges, freshLength, merged } = this.scratch;
-    for (let s = 0; s < this.capacity; s++) {
-      if (fresh[s] === 0) continue;
-      for (let t = 0; t < this.capacity; t++) {
-        if (t === s || slotSeq[t] < 0 || (fresh[t] === 1 && t > s)) continue;
-        freshEdges[added] = s > t ? rowStart[s] + t : rowStart[t] + s;
-        freshLength[added++] = euclideanFloat32(this.coords, this.dimension, s, t);
+    for (let i = capacity - 1; i > 0; i--) {
+      if (slotSeq[i] < 0) continue;
+      if (fresh[i] === 1) {
+        for (let j = i - 1; j >= 0; j--) {
+          if (slotSeq[j] < 0) continue;
+          edgesIn[added] = rowStart[i] + j;
+          lengthsIn[added++] = euclideanFloat32(this.coords, this.dimension, i, j);
+        }
+      } else {
+        for (let f = 0; f < freshCount; f++) {
+          const j = freshSlots[f];
+          if (j >= i) continue;
+          edgesIn[added] = rowStart[i] + j;
+          lengthsIn[added++] = euclideanFloat32(this.coords, this.dimension, i, j);
+        }
       }
     }
-    sortEdges(freshEdges, freshLength, added, this.scratch.keys);
-    // 2. One pass over the old order: edges of emptied slots (NaN) drop out, the new ones merge
-    // in (shorter first, equal lengths by larger index).
+    const side = sortByLength(scratch, added);
+    const freshEdges = scratch.freshEdges[side];
+    const freshLength = scratch.freshLength[side];
+    // 2. One pass over the old order into the other buffer: edges of emptied slots (NaN) drop
+    // out, the new ones merge in (shorter first, equal lengths by larger index).
+    const sorted = this.sorted;
+    const merged = scratch.merged;
+    // A NaN after the last new edge compares false with every length: it ends the inner loop.
+    freshLength[added] = NaN;
     let b = 0;
+    let nextLength = freshLength[0];
+    let nextEdge = freshEdges[0];
     let out = 0;
-    for (let k = 0; k < this.edgeCount; k++) {
+    const edgeCount = this.edgeCount;
+    for (let k = 0; k < edgeCount; k++) {
       const e = sorted[k];
       const length = distances[e];
       if (length !== length) continue;
-      while (b < added && (freshLength[b] < length || (freshLength[b] === length && freshEdges[b] > e))) merged[out++] = freshEdges[b++];
+      while (nextLength < length || (nextLength === length && nextEdge > e)) {
+        merged[out++] = nextEdge;
+        nextLength = freshLength[++b];
+        nextEdge = freshEdges[b];
+      }
       merged[out++] = e;
     }
     while (b < added) merged[out++] = freshEdges[b++];
     for (let k = 0; k < added; k++) distances[freshEdges[k]] = freshLength[k];
-    sorted.set(merged.subarray(0, out));
+    // The merged order becomes this complex's; its old buffer is the next merge's scratch.
+    this.sorted = merged;
+    scratch.merged = sorted;
     this.edgeCount = out;
     fresh.fill(0);
+  }
+
+  /** A copy of the edges between live slots (indices into `distances`) in filtration order, as of the last commit. */
+  edgeOrder(): Int32Array {
+    return this.sorted.slice(0, this.edgeCount);
   }
 
   /**
@@ -235,19 +266,24 @@ function lastDeath(intervals: readonly Interval[]): number {
 
 /** Buffers used only within one commit or compute call. */
 interface Scratch {
-  /** The new order as the merge writes it, before it is copied back. */
+  /** The new order as the merge writes it; it then changes places with the complex's own. */
   merged: Int32Array;
-  freshEdges: Int32Array;
+  /** Slots filled since the last commit, by decreasing slot. */
+  freshSlots: Int32Array;
+  /** New edges and their lengths, in two buffers the radix sort passes between. */
+  freshEdges: [Int32Array, Int32Array];
   /** Lengths of the new edges, in their order: the merge reads them in sequence. */
-  freshLength: Float32Array;
+  freshLength: [Float32Array, Float32Array];
+  /** The same lengths as bit patterns (views of `freshLength`), which the radix sort reads. */
+  freshBits: [Uint32Array, Uint32Array];
+  /** Counts of each byte of the bit patterns, one table of 256 per byte. */
+  byteCounts: Int32Array;
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
   edges: Int32Array;
   parent: Int32Array;
   /** Slot → index among live slots, for windows that do not fill every slot. */
   compactIndex: Int32Array;
   compactDistances: Float32Array;
-  /** Sort keys of new edges. */
-  keys: Float64Array;
   /** The engine's working arrays for H1 and up. */
   workspace: Workspace;
 }
@@ -258,15 +294,19 @@ function scratchFor(capacity: number): Scratch {
   let scratch = scratchByCapacity.get(capacity);
   if (scratch === undefined) {
     const edges = (capacity * (capacity - 1)) / 2;
+    // One more than the edges, for the merge's end mark.
+    const lengths: [Float32Array, Float32Array] = [new Float32Array(edges + 1), new Float32Array(edges + 1)];
     scratch = {
       merged: new Int32Array(edges),
-      freshEdges: new Int32Array(edges),
-      freshLength: new Float32Array(edges),
+      freshSlots: new Int32Array(capacity),
+      freshEdges: [new Int32Array(edges + 1), new Int32Array(edges + 1)],
+      freshLength: lengths,
+      freshBits: [new Uint32Array(lengths[0].buffer), new Uint32Array(lengths[1].buffer)],
+      byteCounts: new Int32Array(4 * 256),
       edges: new Int32Array(edges),
       parent: new Int32Array(capacity),
       compactIndex: new Int32Array(capacity),
       compactDistances: new Float32Array(edges),
-      keys: new Float64Array(edges),
       workspace: new Workspace(),
     };
     scratchByCapacity.set(capacity, scratch);
@@ -286,27 +326,46 @@ function find(parent: Int32Array, x: number): number {
   return x;
 }
 
-/** Edge indices must be below this for the numeric sort keys to be exact. */
-const INDEX_LIMIT = 2 ** 22;
-const floatBits = new Float32Array(1);
-const floatBitsAsInt = new Uint32Array(floatBits.buffer);
-
 /**
- * Sorts edges (indices with their lengths, side by side) into filtration order: length
- * ascending, ties by larger index first. Each gets one exact float64 key, (bits of its float32 length)·2^22 + (2^22 − 1 − index): the bit pattern of a
- * non-negative float orders like its value, so a native numeric sort needs no comparator
- * call, and the key gives both back.
+ * Sorts the first `count` new edges (buffer 0, listed by decreasing index) by length, stably,
+ * so equal lengths keep the larger index first: filtration order. A least-significant-digit
+ * radix sort on the bytes of the float32 lengths, whose bit patterns order like the values
+ * (lengths are never negative); a byte that all the lengths share is skipped. Returns the
+ * buffer (0 or 1) that holds the result.
  */
-function sortEdges(edges: Int32Array, lengths: Float32Array, count: number, keys: Float64Array): void {
+function sortByLength(scratch: Scratch, count: number): number {
+  const counts = scratch.byteCounts;
+  const bits = scratch.freshBits[0];
+  counts.fill(0);
   for (let k = 0; k < count; k++) {
-    floatBits[0] = lengths[k];
-    keys[k] = floatBitsAsInt[0] * INDEX_LIMIT + (INDEX_LIMIT - 1 - edges[k]);
+    const x = bits[k];
+    counts[x & 255]++;
+    counts[256 + ((x >>> 8) & 255)]++;
+    counts[512 + ((x >>> 16) & 255)]++;
+    counts[768 + (x >>> 24)]++;
   }
-  const sorted = keys.subarray(0, count).sort();
-  for (let k = 0; k < count; k++) {
-    const low = sorted[k] % INDEX_LIMIT;
-    edges[k] = INDEX_LIMIT - 1 - low;
-    floatBitsAsInt[0] = (sorted[k] - low) / INDEX_LIMIT;
-    lengths[k] = floatBits[0];
+  let side = 0;
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * 256;
+    const shift = pass * 8;
+    const fromBits = scratch.freshBits[side];
+    if (count === 0 || counts[base + ((fromBits[0] >>> shift) & 255)] === count) continue;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[base + d];
+      counts[base + d] = sum;
+      sum += c;
+    }
+    const fromEdges = scratch.freshEdges[side];
+    const toBits = scratch.freshBits[1 - side];
+    const toEdges = scratch.freshEdges[1 - side];
+    for (let k = 0; k < count; k++) {
+      const x = fromBits[k];
+      const at = counts[base + ((x >>> shift) & 255)]++;
+      toBits[at] = x;
+      toEdges[at] = fromEdges[k];
+    }
+    side = 1 - side;
   }
+  return side;
 }
