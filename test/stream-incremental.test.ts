@@ -119,7 +119,7 @@ test("slot complex: random removals and additions keep H0 and H1 equal to the ba
   }
 });
 
-test("slot complex: after every commit its edges are in filtration order (length ascending, ties by larger index first)", () => {
+test("slot complex: after every commit its edges are in filtration order (length ascending, ties by larger index first) and its radius is the enclosing radius", () => {
   const next = seededRandom(11);
   const capacity = 24;
   const complex = new SlotComplex(capacity, 2);
@@ -146,6 +146,10 @@ test("slot complex: after every commit its edges are in filtration order (length
     complex.commit();
     assert.deepEqual(Array.from(complex.edgeOrder()), expected(), `round ${round}`);
     checked += complex.edgeOrder().length;
+    // The enclosing radius kept by the commit is the batch engine's default threshold.
+    const live: number[][] = [];
+    for (let s = 0; s < capacity; s++) if (complex.slotSeq[s] >= 0) live.push([complex.coords[2 * s], complex.coords[2 * s + 1]]);
+    if (live.length > 0) assert.equal(complex.compute(null, 0, 2).threshold, ripsPersistence(live, { maxDim: 0 }).threshold, `round ${round}`);
   }
   assert.ok(checked > 5000, `checked ${checked} edges`);
 });

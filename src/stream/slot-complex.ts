@@ -1,6 +1,7 @@
 /**
  * The incremental part of a window: its points in fixed slots, the distances between them,
- * the edges in filtration order and, per computation, the minimum spanning forest.
+ * the edges in filtration order, their enclosing radius and, per computation, the minimum
+ * spanning forest.
  *
  * A slide removes a few points and adds a few. Only the rows of the slots that changed are
  * recomputed; the sorted edge list keeps every edge between surviving points in place, drops
@@ -21,7 +22,7 @@
  * (all work is synchronous), so many keys cost little more than their own state. Computing
  * allocates only the result.
  */
-import { enclosingRadius, euclideanFloat32, persistenceAboveZero, edgesUpTo, Workspace } from "../tda/rips.ts";
+import { euclideanFloat32, persistenceAboveZero, edgesUpTo, Workspace } from "../tda/rips.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
 /** Most slots a complex can have: a window that large keeps 33 MB of distances and edges. */
@@ -48,6 +49,8 @@ export class SlotComplex {
   private readonly scratch: Scratch;
   /** Slots filled since the last commit: their new edges are to be merged. */
   private readonly fresh: Uint8Array;
+  /** The live points' enclosing radius (min over points of the farthest distance), found by the last commit. */
+  private enclosing = 0;
   /** Where H1 is expected to end, from the previous computation (tda/rips/h1-reach.ts, used for H1 alone); undefined before the first. */
   private reachGuess: number | undefined;
 
@@ -113,6 +116,23 @@ export class SlotComplex {
     const { freshSlots } = scratch;
     let freshCount = 0;
     for (let s = capacity - 1; s >= 0; s--) if (fresh[s] === 1) freshSlots[freshCount++] = s;
+    // The enclosing radius: each live point's farthest distance, from its old edges here (one
+    // pass in order, which also brings the distances into cache for the merge's lookups) and its
+    // new edges as they are made.
+    const { rowMax } = scratch;
+    rowMax.fill(0);
+    for (let i = 1; i < capacity; i++) {
+      if (slotSeq[i] < 0 || fresh[i] === 1) continue;
+      const row = rowStart[i];
+      let max = rowMax[i];
+      for (let j = 0; j < i; j++) {
+        if (slotSeq[j] < 0 || fresh[j] === 1) continue;
+        const d = distances[row + j];
+        if (d > max) max = d;
+        if (d > rowMax[j]) rowMax[j] = d;
+      }
+      rowMax[i] = max;
+    }
     const edgesIn = scratch.freshEdges[0];
     const lengthsIn = scratch.freshLength[0];
     let added = 0;
@@ -121,15 +141,21 @@ export class SlotComplex {
       if (fresh[i] === 1) {
         for (let j = i - 1; j >= 0; j--) {
           if (slotSeq[j] < 0) continue;
+          const length = euclideanFloat32(this.coords, this.dimension, i, j);
           edgesIn[added] = rowStart[i] + j;
-          lengthsIn[added++] = euclideanFloat32(this.coords, this.dimension, i, j);
+          lengthsIn[added++] = length;
+          if (length > rowMax[i]) rowMax[i] = length;
+          if (length > rowMax[j]) rowMax[j] = length;
         }
       } else {
         for (let f = 0; f < freshCount; f++) {
           const j = freshSlots[f];
           if (j >= i) continue;
+          const length = euclideanFloat32(this.coords, this.dimension, i, j);
           edgesIn[added] = rowStart[i] + j;
-          lengthsIn[added++] = euclideanFloat32(this.coords, this.dimension, i, j);
+          lengthsIn[added++] = length;
+          if (length > rowMax[i]) rowMax[i] = length;
+          if (length > rowMax[j]) rowMax[j] = length;
         }
       }
     }
@@ -165,6 +191,9 @@ export class SlotComplex {
     scratch.merged = sorted;
     this.edgeCount = out;
     fresh.fill(0);
+    let radius = Infinity;
+    for (let s = 0; s < capacity; s++) if (slotSeq[s] >= 0 && rowMax[s] < radius) radius = rowMax[s];
+    this.enclosing = this.live <= 1 ? 0 : radius;
   }
 
   /** A copy of the edges between live slots (indices into `distances`) in filtration order, as of the last commit. */
@@ -191,7 +220,7 @@ export class SlotComplex {
       for (let s = 0; s < this.capacity; s++) compactIndex[s] = slotSeq[s] >= 0 ? m++ : -1;
       lower = this.compactLower(n);
     }
-    const radius = threshold ?? enclosingRadius(n, lower);
+    const radius = threshold ?? this.enclosing;
     const diagrams: Diagrams = [];
     for (let d = 0; d <= maxDim; d++) diagrams.push([]);
     if (n === 0) return { diagrams, threshold: radius };
@@ -276,6 +305,8 @@ interface Scratch {
   freshLength: [Float32Array, Float32Array];
   /** The same lengths as bit patterns (views of `freshLength`), which the radix sort reads. */
   freshBits: [Uint32Array, Uint32Array];
+  /** Per slot: its farthest distance to another live slot. */
+  rowMax: Float64Array;
   /** Counts of each byte of the bit patterns, one table of 256 per byte. */
   byteCounts: Int32Array;
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
@@ -302,6 +333,7 @@ function scratchFor(capacity: number): Scratch {
       freshEdges: [new Int32Array(edges + 1), new Int32Array(edges + 1)],
       freshLength: lengths,
       freshBits: [new Uint32Array(lengths[0].buffer), new Uint32Array(lengths[1].buffer)],
+      rowMax: new Float64Array(capacity),
       byteCounts: new Int32Array(4 * 256),
       edges: new Int32Array(edges),
       parent: new Int32Array(capacity),
