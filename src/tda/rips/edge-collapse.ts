@@ -92,12 +92,59 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
     }
     const u = top[k];
     const v = bottom[k];
-    let dominator = words === 4 ? graph.dominatorNow4(u, v, lastDominator) : graph.dominatorNow(u, v, lastDominator);
-    if (dominator >= 0 && !graph.laterAny) {
+    // A dominator now (the last one found tried first), and whether some common neighbour
+    // arrives later. Up to 128 vertices, the common neighbourhood stays in registers.
+    let dominator = -1;
+    let laterAny = false;
+    if (words === 4) {
+      const ru = u << 2;
+      const rv = v << 2;
+      const c0 = present[ru] & present[rv];
+      const c1 = present[ru + 1] & present[rv + 1];
+      const c2 = present[ru + 2] & present[rv + 2];
+      const c3 = present[ru + 3] & present[rv + 3];
+      laterAny = ((alive[ru] & alive[rv]) ^ c0 | (alive[ru + 1] & alive[rv + 1]) ^ c1 | (alive[ru + 2] & alive[rv + 2]) ^ c2 | (alive[ru + 3] & alive[rv + 3]) ^ c3) !== 0;
+      common[0] = c0;
+      common[1] = c1;
+      common[2] = c2;
+      common[3] = c3;
+      const hint = lastDominator;
+      if (hint >= 0 && hint !== u && hint !== v && (common[hint >>> 5] & (1 << (hint & 31))) !== 0) {
+        graph.tests++;
+        const row = hint << 2;
+        if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) dominator = hint;
+      }
+      for (let w = 0; w < 4 && dominator < 0; w++) {
+        let bits = common[w];
+        while (bits !== 0) {
+          const low = bits & -bits;
+          bits ^= low;
+          const c = (w << 5) + 31 - Math.clz32(low);
+          if (c === hint || c === u || c === v) continue;
+          graph.tests++;
+          const row = c << 2;
+          if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) {
+            dominator = c;
+            break;
+          }
+        }
+      }
+    } else {
+      dominator = graph.dominatorNow(u, v, lastDominator);
+      laterAny = graph.laterAny;
+    }
+    if (dominator >= 0 && !laterAny) {
       // Dominated now, and no common neighbour is left to arrive: dominated for good.
       lastDominator = dominator;
-      graph.unlink(present, k);
-      graph.unlink(alive, k);
+      // Out of both graphs (unlink, with u and v at hand).
+      const uWord = u * words + (v >>> 5);
+      const vWord = v * words + (u >>> 5);
+      const uMask = ~(1 << (v & 31));
+      const vMask = ~(1 << (u & 31));
+      present[uWord] &= uMask;
+      present[vWord] &= vMask;
+      alive[uWord] &= uMask;
+      alive[vWord] &= vMask;
       ranks[u * n + v] = infinite;
       ranks[v * n + u] = infinite;
       continue;
@@ -166,7 +213,7 @@ class CollapseGraph {
   constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined) {
     this.n = n;
     this.ranks = ranks;
-    // Rows of at least four words: up to 128 vertices take the four-word path (dominatorNow4).
+    // Rows of at least four words: up to 128 vertices take the four-word path (visitEdges).
     const words = (this.words = Math.max(4, (n + 31) >>> 5));
     this.present = workspace.int32("collapsePresent", n * words).fill(0);
     // Closed neighbourhoods: every vertex is in its own row.
@@ -226,40 +273,6 @@ class CollapseGraph {
     }
     this.laterAny = later !== 0;
     return this.findDominator(u, v, 0, 0, hint);
-  }
-
-  /** dominatorNow for rows of four words (up to 128 vertices), with the common neighbourhood held in locals. */
-  dominatorNow4(u: number, v: number, hint: number): number {
-    const { present, alive, common } = this;
-    const ru = u << 2;
-    const rv = v << 2;
-    const c0 = present[ru] & present[rv];
-    const c1 = present[ru + 1] & present[rv + 1];
-    const c2 = present[ru + 2] & present[rv + 2];
-    const c3 = present[ru + 3] & present[rv + 3];
-    this.laterAny = ((alive[ru] & alive[rv]) ^ c0 | (alive[ru + 1] & alive[rv + 1]) ^ c1 | (alive[ru + 2] & alive[rv + 2]) ^ c2 | (alive[ru + 3] & alive[rv + 3]) ^ c3) !== 0;
-    common[0] = c0;
-    common[1] = c1;
-    common[2] = c2;
-    common[3] = c3;
-    if (hint >= 0 && hint !== u && hint !== v && (common[hint >>> 5] & (1 << (hint & 31))) !== 0) {
-      this.tests++;
-      const row = hint << 2;
-      if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) return hint;
-    }
-    for (let w = 0; w < 4; w++) {
-      let bits = common[w];
-      while (bits !== 0) {
-        const low = bits & -bits;
-        bits ^= low;
-        const c = (w << 5) + 31 - Math.clz32(low);
-        if (c === hint || c === u || c === v) continue;
-        this.tests++;
-        const row = c << 2;
-        if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) return c;
-      }
-    }
-    return -1;
   }
 
   /** Lists the common neighbours of u and v not in `common` yet, with the time they arrive; returns how many. */
