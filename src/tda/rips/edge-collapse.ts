@@ -220,18 +220,7 @@ class CollapseGraph {
     for (let x = 0; x < n; x++) this.present[x * words + (x >>> 5)] = 1 << (x & 31);
     this.top = ends?.top ?? workspace.int32("collapseTop", edges.size);
     this.bottom = ends?.bottom ?? workspace.int32("collapseBottom", edges.size);
-    for (let k = 0; k < edges.size; k++) {
-      if (ends === undefined) {
-        const e = edges.indices[k];
-        const top = edgeTop(e);
-        this.top[k] = top;
-        this.bottom[k] = e - (top * (top - 1)) / 2;
-      }
-      const u = this.top[k];
-      const v = this.bottom[k];
-      this.present[u * words + (v >>> 5)] |= 1 << (v & 31);
-      this.present[v * words + (u >>> 5)] |= 1 << (u & 31);
-    }
+    linkEdges(this.present, words, edges, this.top, this.bottom, ends === undefined);
     this.alive = workspace.int32("collapseAlive", n * words);
     this.alive.set(this.present);
     this.common = workspace.int32("collapseCommon", words);
@@ -344,6 +333,26 @@ class CollapseGraph {
     const row = c * words;
     for (let w = 0; w < words; w++) if ((common[w] & ~bits[row + w]) !== 0) return false;
     return true;
+  }
+}
+
+/**
+ * Sets the bits of every edge in `rows`, decoding the ends into `top` and `bottom` first when
+ * `decode`. A function of its own: V8 compiles a long loop while it runs, before the calls
+ * after it have been seen, and code compiled so drops out at the first such call.
+ */
+function linkEdges(rows: Int32Array, words: number, edges: SimplexList, top: Int32Array, bottom: Int32Array, decode: boolean): void {
+  for (let k = 0; k < edges.size; k++) {
+    if (decode) {
+      const e = edges.indices[k];
+      const t = edgeTop(e);
+      top[k] = t;
+      bottom[k] = e - (t * (t - 1)) / 2;
+    }
+    const u = top[k];
+    const v = bottom[k];
+    rows[u * words + (v >>> 5)] |= 1 << (v & 31);
+    rows[v * words + (u >>> 5)] |= 1 << (u & 31);
   }
 }
 
