@@ -62,5 +62,5 @@ fi
 setsid java -Xms256m -Xmx512m ${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto} -Dlog4j2.configurationFile="$dir/log4j2.properties" \
   -cp "${cp[0]}" kafka.Kafka "$dir/server.properties" >>"$dir/server.log" 2>&1 </dev/null &
 echo $! >"$dir/pid"
-wait_until 60 "$!" "$dir/server.log" port_open "$port"
+wait_until 120 "$!" "$dir/server.log" port_open "$port"
 echo "127.0.0.1:$port"

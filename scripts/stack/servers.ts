@@ -19,8 +19,8 @@ const scriptOf: Record<ServerName, string> = {
   s3: join(scriptsDir, "s3proxy.sh"),
 };
 
-/** Seconds a start may take before it counts as failed (Kafka on a busy 2-core machine: ~15 s). */
-const startTimeoutMs: Record<ServerName, number> = { kafka: 120_000, redis: 30_000, s3: 90_000 };
+/** How long a start may take before it counts as failed: Kafka starts in ~5 s on an idle 2-core machine, and the script itself gives up after 120 s. */
+const startTimeoutMs: Record<ServerName, number> = { kafka: 180_000, redis: 30_000, s3: 90_000 };
 
 export interface LocalServer {
   readonly name: ServerName;

@@ -1,5 +1,5 @@
 /** Shared by the scale-out tests: input, the embedded pipeline's results on it, and waiting. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -69,8 +69,12 @@ export async function embeddedResults(events: Array<{ value: string | Buffer }>,
     metrics: new PipelineMetrics({ defaultMetrics: false }),
     logger: createLogger({ level: "silent" }),
   });
-  await runner.start();
-  await runner.done;
+  try {
+    await runner.start();
+    await runner.done;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return sink.records;
 }
 
