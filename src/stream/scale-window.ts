@@ -18,6 +18,7 @@ import type { ResolvedConfig, ResolvedScale } from "./config.ts";
 import { lastingSpan, scoreWindow, type DetectorState } from "./detector.ts";
 import { trackFeatures, type TrackedFeature } from "./feature-tracker.ts";
 import { windowFeatures } from "./features.ts";
+import { isPackedDiagrams, packDiagrams, unpackDiagrams } from "./packed-diagrams.ts";
 import { PointRing } from "./point-ring.ts";
 import { SlotComplex } from "./slot-complex.ts";
 import type { OutputRecord, ScaleState, WindowResult } from "./types.ts";
@@ -221,7 +222,7 @@ export class ScaleWindow {
       coords,
       pointsSeen: this.pointsSeen,
       nextWindowStart: this.nextWindowStart,
-      recent: this.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: diagramsToJson(r.diagrams) })),
+      recent: this.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: packDiagrams(r.diagrams) })),
       recentReference: [...this.detector.recent],
       history: [...this.detector.history],
       features: this.tracking.features.map((f) => ({ ...f, death: Number.isFinite(f.death) ? f.death : null })),
@@ -234,7 +235,9 @@ export class ScaleWindow {
     for (let i = 0; i < state.seq.length; i++) window.ring.push(state.seq[i], state.ts[i], state.coords, i * dimension);
     window.pointsSeen = state.pointsSeen;
     window.nextWindowStart = state.nextWindowStart;
-    window.recent = state.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: padDiagrams(diagramsFromJson(r.diagrams, "stream state"), config.maxDim) }));
+    // Diagrams as JSON: a checkpoint from before they were packed.
+    const diagrams = (d: unknown) => (isPackedDiagrams(d) ? unpackDiagrams(d, "stream state") : diagramsFromJson(d, "stream state"));
+    window.recent = state.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: padDiagrams(diagrams(r.diagrams), config.maxDim) }));
     window.detector = { recent: [...state.recentReference], history: [...state.history] };
     window.tracking = {
       features: state.features.map((f) => ({ ...f, death: f.death ?? Infinity })),

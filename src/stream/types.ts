@@ -4,6 +4,7 @@
  * config in YAML, write outputs as JSON lines and checkpoint state in any store.
  */
 import type { DiagramsJson } from "../tda/formats.ts";
+import type { PackedDiagrams } from "./packed-diagrams.ts";
 
 // ---------------------------------------------------------------- configuration
 
@@ -278,8 +279,11 @@ export interface ScaleState {
   pointsSeen: number;
   /** Time windows: start of the next window to emit, or null before the first point. */
   nextWindowStart: number | null;
-  /** Diagrams of recent windows, oldest first: the previous window and the reference candidates. */
-  recent: Array<{ firstSeq: number; lastSeq: number; diagrams: DiagramsJson }>;
+  /**
+   * Diagrams of recent windows, oldest first: the previous window and the reference
+   * candidates. Packed (see packed-diagrams.ts); diagram JSON is read too.
+   */
+  recent: Array<{ firstSeq: number; lastSeq: number; diagrams: PackedDiagrams | DiagramsJson }>;
   /** The detector's last reference distances (its span of them), oldest first. */
   recentReference: number[];
   /** The detector's history of lasting distances, oldest first. */
