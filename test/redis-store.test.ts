@@ -1,5 +1,7 @@
 /** The Redis store against a real redis-server: the StateStore contract, fencing between instances, a Redis restart, its operation metrics. */
 import assert from "node:assert/strict";
+import { serialize } from "node:v8";
+import { createClient } from "redis";
 import { after, test } from "node:test";
 import { RedisStateStore } from "../src/adapters/redis/redis-store.ts";
 import { StaleEpochError, type Checkpoint } from "../src/adapters/types.ts";
@@ -51,6 +53,40 @@ test("two instances on one Redis: the one that claimed a partition last fences t
   assert.deepEqual(stored?.keys.get("k"), { by: "b", n: 150 });
 });
 
+test("state written V8-serialized (as earlier versions stored it) is read back: checkpoint head, live and evicted keys", { timeout: 30_000 }, async () => {
+  const prefix = fresh();
+  const raw = createClient({ url });
+  await raw.connect();
+  try {
+    const head = { position: { "0": "42" }, shardCount: 1, shards: [], counts: {}, takenAt: 42 };
+    await raw.set(`${prefix}:cp:0`, serialize(head));
+    await raw.hSet(`${prefix}:live:0`, "k", serialize({ coords: [1.5, -0], typed: new Float64Array([Infinity, NaN]) }));
+    await raw.hSet(`${prefix}:evicted:0`, "gone", serialize({ n: 7 }));
+  } finally {
+    await raw.close();
+  }
+  const lease = await store(prefix).claim("0");
+  const loaded = await lease.load();
+  assert.deepEqual(loaded?.position, { "0": "42" });
+  assert.deepEqual(loaded?.keys.get("k"), { coords: [1.5, -0], typed: new Float64Array([Infinity, NaN]) });
+  assert.deepEqual(await lease.loadEvictedKeys(["gone"]), new Map([["gone", { n: 7 }]]));
+});
+
+test("state and results go over two connections, named for CLIENT LIST", { timeout: 30_000 }, async () => {
+  const s = store(fresh());
+  await s.claim("0");
+  await s.appendResults([windowResult("a", 127, 1000)]);
+  const raw = createClient({ url });
+  await raw.connect();
+  try {
+    const names = (await raw.sendCommand(["CLIENT", "LIST"]))!.toString().split("\n").map((line) => /\bname=(\S*)/.exec(line)?.[1]);
+    assert.ok(names.includes("streaming-tda-state"), "a state connection");
+    assert.ok(names.includes("streaming-tda-results"), "a results connection");
+  } finally {
+    await raw.close();
+  }
+});
+
 test("results: bounded per key, newest kept", { timeout: 30_000 }, async () => {
   const s = store(fresh(), { maxResultsPerKey: 3 });
   await s.appendResults([1, 2, 3, 4, 5].map((i) => windowResult("a", 127 + 8 * i, 1000 * i)));
@@ -74,6 +110,9 @@ test("a Redis restart: commands wait and go through after the reconnect; ping re
   await redis!.start();
   await pending;
   assert.deepEqual((await lease.load())?.position, { "0": "2" });
+  // Ready again once both connections (state and results) are back, each on its own backoff.
+  const back = Date.now() + 10_000;
+  while (!(await s.ping()) && Date.now() < back) await new Promise((r) => setTimeout(r, 50));
   assert.equal(await s.ping(), true);
 });
 

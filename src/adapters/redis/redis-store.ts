@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { deserialize, serialize } from "node:v8";
+import { deserialize } from "node:v8";
 import { createClient, RESP_TYPES } from "redis";
 import { ignoreOperations, recorded, type OperationRecorder } from "../operation-recorder.ts";
 import { outputJson } from "../output-json.ts";
@@ -15,6 +15,7 @@ import {
   type StateLease,
   type StateStore,
 } from "../types.ts";
+import { decodeState, StateEncoder } from "../store/state-codec.ts";
 import { APPEND_RESULTS, REPLACE_PARTITIONS, SAVE_CHECKPOINT } from "./scripts.ts";
 
 export interface RedisStoreOptions {
@@ -41,7 +42,12 @@ export interface RedisStoreOptions {
  * `evicted:P` (hashes of key → state). A save is one Lua script that checks the epoch and
  * writes the partition's position and key states together, or nothing. Per key K:
  * `res:K` (id → result JSON), `hist:K` (ids by end time), `sum:K` (counts, latest id), and
- * the set `keys`. States are V8-serialized, so typed arrays and non-finite numbers survive.
+ * the set `keys`. States are written with the state codec the embedded stores use (typed
+ * arrays and non-finite numbers survive); states V8-serialized by earlier versions are read.
+ *
+ * State and results go over two connections: a checkpoint of megabytes is sent and run as one
+ * script, and result writes, which the runner waits for before taking more input, do not queue
+ * behind it.
  *
  * Memory is bounded by `maxResultsPerKey` and `resultTtlSeconds` for results; states are
  * bounded by the number of keys, and never expire (they are what a restart resumes from):
@@ -54,8 +60,12 @@ export interface RedisStoreOptions {
 export class RedisStateStore implements StateStore, PartitionedStateCopy {
   readonly kind = "redis";
   readonly durable = true;
+  /** Results and their queries. */
   private readonly client;
+  /** State: claims, checkpoints, evicted keys (replies as Buffers). */
+  private readonly stateClient;
   private readonly binary;
+  private readonly encoder = new StateEncoder();
   private readonly prefix: string;
   private readonly maxResultsPerKey: number;
   private readonly resultTtlSeconds: number;
@@ -73,6 +83,8 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
     this.recorder = options.recorder ?? ignoreOperations;
     this.client = createClient({
       url: options.url,
+      // Named for CLIENT LIST: which connection is which.
+      name: "streaming-tda-results",
       socket: {
         // min(2^n · 50, 2000) ms between attempts, with jitter: a restarted Redis is found quickly.
         reconnectStrategy:
@@ -81,18 +93,21 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
       },
       commandOptions: { timeout: options.commandTimeoutMs ?? 120_000 },
     });
-    this.client.on("error", (err: Error) => {
-      this.lastError = err;
-    });
-    this.client.on("ready", () => {
-      this.lastError = undefined;
-    });
-    this.binary = this.client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    this.stateClient = this.client.duplicate({ name: "streaming-tda-state" });
+    for (const client of [this.client, this.stateClient]) {
+      client.on("error", (err: Error) => {
+        this.lastError = err;
+      });
+      client.on("ready", () => {
+        if (this.client.isReady && this.stateClient.isReady) this.lastError = undefined;
+      });
+    }
+    this.binary = this.stateClient.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
   }
 
   /** Connects (once); every operation waits for it. */
   private connected(): Promise<unknown> {
-    this.connecting ??= this.client.connect();
+    this.connecting ??= Promise.all([this.client.connect(), this.stateClient.connect()]);
     return this.connecting;
   }
 
@@ -108,22 +123,22 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
   }
 
   /** EVALSHA, loading the script on first use or after a server restart forgot it. */
-  private async script(source: string, keys: string[], args: Array<string | Buffer>): Promise<unknown> {
+  private async script(client: typeof this.client | typeof this.stateClient, source: string, keys: string[], args: Array<string | Buffer>): Promise<unknown> {
     let sha = this.scriptShas.get(source);
     if (sha === undefined) {
       sha = createHash("sha1").update(source).digest("hex");
       this.scriptShas.set(source, sha);
     }
     try {
-      return await this.client.sendCommand(["EVALSHA", sha, String(keys.length), ...keys, ...args]);
+      return await client.sendCommand(["EVALSHA", sha, String(keys.length), ...keys, ...args]);
     } catch (err) {
       if (!String((err as Error).message).startsWith("NOSCRIPT")) throw err;
-      return this.client.sendCommand(["EVAL", source, String(keys.length), ...keys, ...args]);
+      return client.sendCommand(["EVAL", source, String(keys.length), ...keys, ...args]);
     }
   }
 
   async claim(partition: string): Promise<StateLease> {
-    const epoch = Number(await this.op("claim", () => this.client.incr(this.key("epoch", partition))));
+    const epoch = Number(await this.op("claim", () => this.stateClient.incr(this.key("epoch", partition))));
     return {
       partition,
       epoch,
@@ -139,14 +154,14 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
       this.binary.hGetAll(this.key("live", partition)),
     ]);
     if (meta === null) return undefined;
-    const head = deserialize(meta as Buffer) as Omit<Checkpoint, "keys" | "evicted">;
+    const head = decodeStored(meta as Buffer) as Omit<Checkpoint, "keys" | "evicted">;
     return { ...head, keys: decodeStates(live as Record<string, Buffer>), evicted: new Map() };
   }
 
   private async save(partition: string, epoch: number, cp: Checkpoint): Promise<void> {
     // Serialized before anything is sent: a state that cannot be stored leaves the last checkpoint standing.
-    const args = [String(epoch), ...checkpointArgs(cp)];
-    const [stored, current] = (await this.script(SAVE_CHECKPOINT, this.partitionKeys(partition), args)) as [number, number];
+    const args = [String(epoch), ...this.checkpointArgs(cp)];
+    const [stored, current] = (await this.script(this.stateClient, SAVE_CHECKPOINT, this.partitionKeys(partition), args)) as [number, number];
     if (Number(stored) !== 1) throw new StaleEpochError(partition, epoch, Number(current));
   }
 
@@ -155,11 +170,26 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
     return [this.key("epoch", partition), this.key("cp", partition), this.key("live", partition), this.key("evicted", partition)];
   }
 
+  /** A checkpoint as the scripts take it: meta, live count, (key, state)…, evicted count, (key, state)…. */
+  private checkpointArgs(cp: Checkpoint): Array<string | Buffer> {
+    const { keys, evicted, ...head } = cp;
+    const args: Array<string | Buffer> = [this.encode(head), String(keys.size)];
+    for (const [key, state] of keys) args.push(key, this.encode(state));
+    args.push(String(evicted.size));
+    for (const [key, state] of evicted) args.push(key, this.encode(state));
+    return args;
+  }
+
+  /** A copy of the encoding as a Buffer: the encoder's buffer is reused by its next call. */
+  private encode(value: unknown): Buffer {
+    return Buffer.from(this.encoder.encode(value));
+  }
+
   async statePartitions(): Promise<string[]> {
     return this.op("scan", async () => {
       const head = this.key("cp", "");
       const names: string[] = [];
-      for await (const batch of this.client.scanIterator({ MATCH: globEscape(head) + "*", COUNT: 1000 })) {
+      for await (const batch of this.stateClient.scanIterator({ MATCH: globEscape(head) + "*", COUNT: 1000 })) {
         for (const key of batch) names.push(key.slice(head.length));
       }
       return [...new Set(names)].sort();
@@ -168,7 +198,7 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
 
   async epochs(partitions: readonly string[]): Promise<Map<string, number>> {
     if (partitions.length === 0) return new Map();
-    const values = await this.op("epochs", () => this.client.mGet(partitions.map((p) => this.key("epoch", p))));
+    const values = await this.op("epochs", () => this.stateClient.mGet(partitions.map((p) => this.key("epoch", p))));
     return new Map(partitions.map((p, i) => [p, Number(values[i] ?? 0)]));
   }
 
@@ -179,16 +209,16 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
       this.binary.multi().get(epochKey).get(cpKey).hGetAll(liveKey).hGetAll(evictedKey).exec(),
     )) as unknown as [Buffer | null, Buffer | null, Record<string, Buffer>, Record<string, Buffer>];
     if (meta === null) return undefined;
-    const head = deserialize(meta) as Omit<Checkpoint, "keys" | "evicted">;
+    const head = decodeStored(meta) as Omit<Checkpoint, "keys" | "evicted">;
     return { partition, epoch: Number(epoch?.toString() ?? 0), checkpoint: { ...head, keys: decodeStates(live), evicted: decodeStates(evicted) } };
   }
 
   async replacePartitions(states: readonly PartitionState[]): Promise<void> {
     if (states.length === 0) return;
     const args: Array<string | Buffer> = states.map((s) => String(s.epoch));
-    for (const s of states) args.push(...checkpointArgs(s.checkpoint));
+    for (const s of states) args.push(...this.checkpointArgs(s.checkpoint));
     const keys = states.flatMap((s) => this.partitionKeys(s.partition));
-    const [replaced, index, current] = (await this.op("replace_partitions", () => this.script(REPLACE_PARTITIONS, keys, args))) as [number, number, number];
+    const [replaced, index, current] = (await this.op("replace_partitions", () => this.script(this.stateClient, REPLACE_PARTITIONS, keys, args))) as [number, number, number];
     if (Number(replaced) !== 1) {
       const fenced = states[Number(index) - 1];
       throw new StaleEpochError(fenced.partition, fenced.epoch, Number(current));
@@ -200,7 +230,7 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
     if (keys.length === 0) return found;
     const states = (await this.binary.hmGet(this.key("evicted", partition), [...keys])) as Array<Buffer | null>;
     states.forEach((state, i) => {
-      if (state !== null) found.set(keys[i], deserialize(state));
+      if (state !== null) found.set(keys[i], decodeStored(state));
     });
     return found;
   }
@@ -212,7 +242,7 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
       args.push(r.key, r.id, String(r.end), r.anomaly ? "1" : "0", outputJson(r));
     }
     if (args.length === 3) return;
-    await this.op("append_results", () => this.script(APPEND_RESULTS, [this.key("keys")], args));
+    await this.op("append_results", () => this.script(this.client, APPEND_RESULTS, [this.key("keys")], args));
   }
 
   /**
@@ -288,9 +318,9 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
   }
 
   async ping(): Promise<boolean> {
-    if (this.closed || !this.client.isReady) return false;
+    if (this.closed || !this.ready) return false;
     try {
-      await this.op("ping", () => this.client.ping());
+      await this.op("ping", () => Promise.all([this.client.ping(), this.stateClient.ping()]));
       return true;
     } catch {
       return false;
@@ -299,7 +329,7 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
 
   /** True while connected (commands wait otherwise). */
   get ready(): boolean {
-    return this.client.isReady;
+    return this.client.isReady && this.stateClient.isReady;
   }
 
   async close(): Promise<void> {
@@ -307,23 +337,21 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
     this.closed = true;
     if (this.connecting === undefined) return;
     await this.connecting.catch(() => undefined);
-    if (this.client.isOpen) await this.client.close();
+    await Promise.all([this.client, this.stateClient].map((client) => (client.isOpen ? client.close() : undefined)));
   }
 }
 
-/** A checkpoint as the scripts take it: meta, live count, (key, state)…, evicted count, (key, state)…. */
-function checkpointArgs(cp: Checkpoint): Array<string | Buffer> {
-  const { keys, evicted, ...head } = cp;
-  const args: Array<string | Buffer> = [serialize(head), String(keys.size)];
-  for (const [key, state] of keys) args.push(key, serialize(state));
-  args.push(String(evicted.size));
-  for (const [key, state] of evicted) args.push(key, serialize(state));
-  return args;
+/** The first byte of a V8-serialized value; the state codec's first byte is its version, 1. */
+const V8_HEADER = 0xff;
+
+/** A stored state or checkpoint head, in the state codec or, as earlier versions wrote it, V8's format. */
+function decodeStored(bytes: Buffer): unknown {
+  return bytes[0] === V8_HEADER ? deserialize(bytes) : decodeState(bytes);
 }
 
-/** Key states as a hash of the store holds them (key → V8-serialized state). */
+/** Key states as a hash of the store holds them (key → encoded state). */
 function decodeStates(hash: Record<string, Buffer>): Map<string, unknown> {
-  return new Map(Object.entries(hash).map(([key, state]) => [key, deserialize(state)] as const));
+  return new Map(Object.entries(hash).map(([key, state]) => [key, decodeStored(state)] as const));
 }
 
 /** A literal for SCAN's MATCH: the glob's special characters escaped. */
