@@ -7,19 +7,9 @@ import { describe, it } from "node:test";
 import { bottleneckDistance, sortedMatchingBound } from "../src/tda/distance/index.ts";
 import { lineBottleneck } from "../src/tda/distance/bottleneck-line.ts";
 import { lineDistanceAbove, sortedLineBottleneck } from "../src/tda/distance/bottleneck-line-search.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
 import type { Interval } from "../src/tda/types.ts";
 
-/** A small deterministic generator (mulberry32). */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Deaths ascending for one birth; `grid` > 0 draws from few values (ties, repeats, zero lengths). */
 function deaths(random: () => number, count: number, birth: number, grid: number): Float64Array {
@@ -60,7 +50,7 @@ const asIntervals = (ds: Float64Array, birth: number, essential: number): Interv
 
 describe("the bottleneck distance of one-birth diagrams by search", () => {
   it("equals brute force over every matching, bit for bit, on small diagrams", () => {
-    const random = generator(11);
+    const random = seededRandom(11);
     for (let k = 0; k < 1500; k++) {
       const birth = k % 5 === 0 ? 0.25 : 0;
       const grid = k % 3 === 0 ? 4 : k % 3 === 1 ? 16 : 0;
@@ -73,7 +63,7 @@ describe("the bottleneck distance of one-birth diagrams by search", () => {
   });
 
   it("equals the table over all pairs, bit for bit, on large diagrams and with the bracket narrowed by pivots", () => {
-    const random = generator(12);
+    const random = seededRandom(12);
     for (let k = 0; k < 300; k++) {
       const birth = k % 4 === 0 ? 1.5 : 0;
       const grid = k % 3 === 0 ? 64 : k % 3 === 1 ? 1024 : 0;
@@ -90,7 +80,7 @@ describe("the bottleneck distance of one-birth diagrams by search", () => {
   });
 
   it("given a floor, returns max(floor, distance) exactly, and so decides the floor in one pass", () => {
-    const random = generator(13);
+    const random = seededRandom(13);
     for (let k = 0; k < 400; k++) {
       const a = deaths(random, 1 + Math.floor(random() * 40), 0, k % 2 === 0 ? 32 : 0);
       const b = deaths(random, 1 + Math.floor(random() * 40), 0, k % 2 === 0 ? 32 : 0);
@@ -104,7 +94,7 @@ describe("the bottleneck distance of one-birth diagrams by search", () => {
   });
 
   it("on interval lists (essential classes after the finite ones) agrees with bottleneckDistance", () => {
-    const random = generator(14);
+    const random = seededRandom(14);
     for (let k = 0; k < 300; k++) {
       const essential = k % 3;
       const birth = k % 5 === 0 ? 2 : 0;

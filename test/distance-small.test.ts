@@ -7,18 +7,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bottleneckDistance, bottleneckMatching } from "../src/tda/distance/index.ts";
 import { smallBottleneck, SMALL_PAIRS } from "../src/tda/distance/bottleneck-small.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
 import type { Interval } from "../src/tda/types.ts";
 
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` points; `grid` > 0 draws births and lengths from few values (ties, repeats, zero lengths). */
 function diagram(random: () => number, count: number, grid: number, essential: number): Interval[] {
@@ -56,7 +47,7 @@ function bruteForce(a: Interval[], b: Interval[]): number {
 
 describe("the bottleneck distance of small diagrams", () => {
   it("equals brute force over every matching, bit for bit", () => {
-    const random = generator(21);
+    const random = seededRandom(21);
     for (let k = 0; k < 1500; k++) {
       const grid = k % 3 === 0 ? 4 : k % 3 === 1 ? 32 : 0;
       const a = diagram(random, Math.floor(random() * 7), grid, 0);
@@ -66,7 +57,7 @@ describe("the bottleneck distance of small diagrams", () => {
   });
 
   it("equals the general matcher, bit for bit, up to the largest size it takes", () => {
-    const random = generator(22);
+    const random = seededRandom(22);
     for (let k = 0; k < 600; k++) {
       const grid = k % 3 === 0 ? 8 : k % 3 === 1 ? 256 : 0;
       const essential = k % 4 === 0 ? 2 : 0;
