@@ -173,16 +173,11 @@ export class RedisStateStore implements StateStore, PartitionedStateCopy {
   /** A checkpoint as the scripts take it: meta, live count, (key, state)…, evicted count, (key, state)…. */
   private checkpointArgs(cp: Checkpoint): Array<string | Buffer> {
     const { keys, evicted, ...head } = cp;
-    const args: Array<string | Buffer> = [this.encode(head), String(keys.size)];
-    for (const [key, state] of keys) args.push(key, this.encode(state));
+    const args: Array<string | Buffer> = [this.encoder.encodeCopy(head), String(keys.size)];
+    for (const [key, state] of keys) args.push(key, this.encoder.encodeCopy(state));
     args.push(String(evicted.size));
-    for (const [key, state] of evicted) args.push(key, this.encode(state));
+    for (const [key, state] of evicted) args.push(key, this.encoder.encodeCopy(state));
     return args;
-  }
-
-  /** A copy of the encoding as a Buffer: the encoder's buffer is reused by its next call. */
-  private encode(value: unknown): Buffer {
-    return Buffer.from(this.encoder.encode(value));
   }
 
   async statePartitions(): Promise<string[]> {

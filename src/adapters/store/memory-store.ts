@@ -79,8 +79,8 @@ export class MemoryStateStore implements StateStore {
   private save(state: PartitionState, partition: string, epoch: number, checkpoint: Checkpoint): void {
     if (state.epoch !== epoch) throw new StaleEpochError(partition, epoch, state.epoch);
     // Serialized before anything changes: a checkpoint that cannot be leaves the last one standing.
-    const bytes = this.encode({ ...checkpoint, evicted: new Map() });
-    const evicted = [...checkpoint.evicted].map(([key, keyState]) => [key, this.encode(keyState)] as const);
+    const bytes = this.encoder.encodeCopy({ ...checkpoint, evicted: new Map() });
+    const evicted = [...checkpoint.evicted].map(([key, keyState]) => [key, this.encoder.encodeCopy(keyState)] as const);
     for (const [key, keyState] of evicted) {
       state.evicted.delete(key);
       state.evicted.set(key, keyState);
@@ -94,11 +94,6 @@ export class MemoryStateStore implements StateStore {
     }
     if (discarded > 0) this.onDiscard?.(discarded);
     state.checkpoint = bytes;
-  }
-
-  /** A copy of the encoding: the encoder's buffer is reused by its next call. */
-  private encode(value: unknown): Uint8Array {
-    return this.encoder.encode(value).slice();
   }
 
   async appendResults(records: readonly OutputRecord[]): Promise<void> {

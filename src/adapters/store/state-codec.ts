@@ -54,6 +54,11 @@ export class StateEncoder {
     return this.bytes.subarray(0, this.at);
   }
 
+  /** The encoding of `value` in a buffer of its own, for a store that keeps the bytes it is given. */
+  encodeCopy(value: unknown): Buffer {
+    return Buffer.from(this.encode(value));
+  }
+
   private ensure(extra: number): void {
     if (this.at + extra <= this.bytes.length) return;
     let size = this.bytes.length * 2;
