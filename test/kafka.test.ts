@@ -25,7 +25,7 @@ import { checkConfig } from "../src/service/config/config.ts";
 import { startPipeline } from "../src/service/pipeline.ts";
 import { createTopic, produce, readTopic, resultsOnTopic, testKafkaSettings } from "./helpers/kafka.ts";
 import { circleEvents, embeddedResults, POISON, SCALE_OUT_STREAM, waitFor, windowsById } from "./helpers/scale-out.ts";
-import { localS3Credentials, useServers, type LocalServer } from "./helpers/servers.ts";
+import { localS3Credentials, useServers } from "./helpers/servers.ts";
 
 const stack = await useServers("kafka", "redis", "s3");
 const brokers = stack.kafka!.address;
@@ -240,24 +240,6 @@ test("the composed pipeline on a Kafka topic (source kafka:TOPIC, Redis store) s
   await pipeline.stop();
 });
 
-/**
- * Stops a server, leaves it down for `downMs`, and starts it again on the same port and data.
- * A start that fails is tried once more (its message is printed), so that one slow JVM start on
- * a loaded machine does not end the test; a second failure fails it with both messages.
- */
-async function restart(server: LocalServer, downMs: number): Promise<void> {
-  await server.stop();
-  await new Promise((resolve) => setTimeout(resolve, downMs));
-  try {
-    await server.start();
-  } catch (first) {
-    console.error(`${server.name} did not start again, trying once more: ${(first as Error).message}`);
-    await server.start().catch((second: Error) => {
-      throw new Error(`${server.name} did not start again twice:\n${(first as Error).message}\n${second.message}`);
-    });
-  }
-}
-
 // Last in the file: a server that did not come back would fail every test after it.
 for (const server of ["redis", "kafka"] as const) {
   test(`a ${server === "kafka" ? "broker" : "Redis"} restart mid-stream: nothing lost, repeats only with the same ids`, { timeout: 480_000 }, async () => {
@@ -270,7 +252,9 @@ for (const server of ["redis", "kafka"] as const) {
     const instance = await startInstance(settings, `restart-${++serial}`, `restart-${process.pid}-${serial}`);
     await waitFor("a first checkpoint", async () => (await instance.store.keys()).length > 0, 120_000);
     const generations = instance.runner.generations;
-    await restart(stack[server]!, 1500);
+    await stack[server]!.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await stack[server]!.start();
     await produce(brokers, settings.topic, events.slice(half));
     const got = await resultsOnTopic(brokers, settings, expected, 180_000);
     assert.deepEqual([...got].sort(), [...expected].sort());

@@ -83,8 +83,22 @@ class ScriptedServer implements LocalServer {
     }
   }
 
+  /**
+   * Starts it; a start that fails is tried once more (its message printed), so that one slow
+   * JVM start on a loaded machine does not fail what waits for it. Two failures throw both messages.
+   */
   async start(): Promise<void> {
-    this.address = await run(scriptOf[this.name], ["start", this.dir], startTimeoutMs[this.name]);
+    const script = scriptOf[this.name];
+    try {
+      this.address = await run(script, ["start", this.dir], startTimeoutMs[this.name]);
+    } catch (first) {
+      console.error(`${this.name} did not start, trying once more: ${(first as Error).message}`);
+      try {
+        this.address = await run(script, ["start", this.dir], startTimeoutMs[this.name]);
+      } catch (second) {
+        throw new Error(`${this.name} did not start, twice:\n${(first as Error).message}\n${(second as Error).message}`);
+      }
+    }
     running.add(this);
   }
 
