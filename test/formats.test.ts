@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseRipsInput, resolveFormatName, type InputFormat } from "../src/tda/formats.ts";
+import { diagramsFromJson, diagramsToJson, parseRipsInput, resolveFormatName, type InputFormat } from "../src/tda/formats.ts";
+import { inverseMod } from "../src/tda/rips/modular.ts";
 import { TdaInputError, type RipsInput } from "../src/tda/types.ts";
 
 /**
@@ -249,4 +250,26 @@ describe("bad binary input names the byte offset", () => {
   it("binary: infinity", () => rejects("binary", float32Bytes([1, Infinity, 3]), "in.txt: byte 4: infinite value Infinity is not allowed"));
   it("binary: a negative distance", () => rejects("binary", float32Bytes([1, 2, -3]), "in.txt: byte 8: negative distance -3"));
   it("binary: empty", () => rejects("binary", new Uint8Array(0), "in.txt: empty input: no bytes"));
+});
+
+describe("diagram JSON", () => {
+  it("writes an infinite death as null, keeps every interval and dimension in order, and reads back", () => {
+    const diagrams = [[[0, 0.5], [0, 1.25], [0, Infinity]], [], [[0.75, 2]]] as Array<Array<[number, number]>>;
+    const json = diagramsToJson(diagrams);
+    assert.deepEqual(json, { "0": [[0, 0.5], [0, 1.25], [0, null]], "1": [], "2": [[0.75, 2]] });
+    assert.equal(JSON.stringify(json), '{"0":[[0,0.5],[0,1.25],[0,null]],"1":[],"2":[[0.75,2]]}');
+    assert.deepEqual(diagramsFromJson(json), diagrams);
+    // The diagrams themselves are left as they were (finite intervals are shared, not rewritten).
+    assert.deepEqual(diagrams[0][2], [0, Infinity]);
+    assert.equal(json["0"][0], diagrams[0][0]);
+  });
+});
+
+describe("inverses modulo a prime", () => {
+  it("a·a⁻¹ ≡ 1 for every unit of small primes and for units of a large one", () => {
+    for (const p of [2, 3, 5, 7, 11, 13, 65521]) {
+      const units = p < 100 ? Array.from({ length: p - 1 }, (_, i) => i + 1) : [1, 2, 3, 1000, 65519, 65520];
+      for (const a of units) assert.equal((a * inverseMod(a, p)) % p, 1, `${a} mod ${p}`);
+    }
+  });
 });

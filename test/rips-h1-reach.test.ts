@@ -56,6 +56,35 @@ describe("H1 up to a guessed reach", () => {
     assert.equal(last(1.2), 1.2);
   });
 
+  it("the bound is the longest unfilled edge above the guess, as a search over every vertex finds it", () => {
+    // By definition: an edge is filled when another vertex is strictly nearer both its ends.
+    const bruteForce = (w: Window, above: number) => {
+      let last = above;
+      for (const e of w.sortedEdges) {
+        const length = w.lower[e];
+        if (length <= above) continue;
+        const u = Math.floor((1 + Math.sqrt(1 + 8 * e)) / 2);
+        const v = e - (u * (u - 1)) / 2;
+        const d = (a: number, b: number) => w.lower[a > b ? (a * (a - 1)) / 2 + b : (b * (b - 1)) / 2 + a];
+        let filled = false;
+        for (let x = 0; x < w.n && !filled; x++) filled = x !== u && x !== v && d(x, u) < length && d(x, v) < length;
+        if (!filled && length > last) last = length;
+      }
+      return last;
+    };
+    const random = seededRandom(7);
+    for (let trial = 0; trial < 12; trial++) {
+      const n = 8 + Math.floor(random() * 40);
+      // Spread points (many long edges unfilled) and loops (few): both kinds of answer.
+      const points = trial % 2 === 0 ? Array.from({ length: n }, () => [random(), random()]) : loops(n, 100 + trial);
+      const w = windowOf(points);
+      const tops = new Workspace().edgeTops(w.n);
+      for (const above of [0, w.radius * 0.3, w.radius * 0.6, w.radius * 0.9, w.radius]) {
+        assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, tops), bruteForce(w, above), `trial ${trial}, above ${above}`);
+      }
+    }
+  });
+
   it("gives the intervals of the whole filtration for every guess: none, 0, below, at and above each death, the radius", () => {
     for (const seed of [1, 2, 3]) {
       const points = loops(90, seed);

@@ -226,7 +226,10 @@ export class SlotComplex {
     if (n === 0) return { diagrams, threshold: radius };
     // Kruskal over the edges in filtration order.
     for (let s = 0; s < this.capacity; s++) parent[s] = s;
-    const h0 = diagrams[0];
+    // H0 deaths go to scratch first and become intervals in one array of the right length:
+    // pushing pairs one by one into a growing array cost most of this loop.
+    const { h0Deaths } = this.scratch;
+    let deaths = 0;
     let components = n;
     const { sorted, tops } = this;
     for (let k = 0; k < this.edgeCount && components > 1; k++) {
@@ -242,10 +245,12 @@ export class SlotComplex {
         if (ri < rj) parent[rj] = ri;
         else parent[ri] = rj;
         components--;
-        if (length > 0) h0.push([0, length]);
+        if (length > 0) h0Deaths[deaths++] = length;
       }
     }
-    for (let c = 0; c < components; c++) h0.push([0, Infinity]);
+    const h0: Interval[] = (diagrams[0] = new Array(deaths + components));
+    for (let k = 0; k < deaths; k++) h0[k] = [0, h0Deaths[k]];
+    for (let c = 0; c < components; c++) h0[deaths + c] = [0, Infinity];
     if (maxDim >= 1) {
       // The edges within the radius, as indices among the live points: the kept order itself when every slot is live.
       const edgeCount = edgesUpTo(distances, sorted, this.edgeCount, radius);
@@ -312,6 +317,8 @@ interface Scratch {
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
   edges: Int32Array;
   parent: Int32Array;
+  /** The finite H0 deaths of a computation, in the order Kruskal finds them. */
+  h0Deaths: Float64Array;
   /** Slot → index among live slots, for windows that do not fill every slot. */
   compactIndex: Int32Array;
   compactDistances: Float32Array;
@@ -337,6 +344,7 @@ function scratchFor(capacity: number): Scratch {
       byteCounts: new Int32Array(4 * 256),
       edges: new Int32Array(edges),
       parent: new Int32Array(capacity),
+      h0Deaths: new Float64Array(capacity),
       compactIndex: new Int32Array(capacity),
       compactDistances: new Float32Array(edges),
       workspace: new Workspace(),

@@ -3,11 +3,22 @@ import { TdaInputError, type Diagrams, type Interval } from "./types.ts";
 /** Diagram JSON as on the wire: `{"0": [[birth, death], …], …}`, `null` for an infinite death. */
 export type DiagramsJson = Record<string, Array<[number, number | null]>>;
 
+/**
+ * The wire form of `diagrams`. Finite intervals are the diagrams' own arrays, not copies: a
+ * stream emits one of these per window, and copying every interval cost more than the rest
+ * of the window's output. Only an infinite death (written `null`) gets a new pair.
+ */
 export function diagramsToJson(diagrams: Diagrams): DiagramsJson {
   const out: DiagramsJson = {};
-  diagrams.forEach((intervals, dim) => {
-    out[String(dim)] = intervals.map(([b, d]) => [b, Number.isFinite(d) ? d : null]);
-  });
+  for (let dim = 0; dim < diagrams.length; dim++) {
+    const intervals = diagrams[dim];
+    const json: Array<[number, number | null]> = new Array(intervals.length);
+    for (let i = 0; i < intervals.length; i++) {
+      const interval = intervals[i];
+      json[i] = Number.isFinite(interval[1]) ? interval : [interval[0], null];
+    }
+    out[String(dim)] = json;
+  }
   return out;
 }
 

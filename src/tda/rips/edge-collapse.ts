@@ -79,8 +79,10 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
   let currentRank = -1;
   let keptCount = 0;
   let lastDominator = -1;
+  /** Domination tests of the four-word path, kept in a local: graph.tests counts the rest. */
+  let tests = 0;
   for (let k = edges.size - 1; k >= 0; k--) {
-    if (k === checkAt && graph.tests > giveUpAbove * (edges.size - 1 - k)) {
+    if (k === checkAt && graph.tests + tests > giveUpAbove * (edges.size - 1 - k)) {
       graph.restoreRanks(edges, k + 1);
       return -1;
     }
@@ -103,30 +105,36 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
       const c1 = present[ru + 1] & present[rv + 1];
       const c2 = present[ru + 2] & present[rv + 2];
       const c3 = present[ru + 3] & present[rv + 3];
-      laterAny = ((alive[ru] & alive[rv]) ^ c0 | (alive[ru + 1] & alive[rv + 1]) ^ c1 | (alive[ru + 2] & alive[rv + 2]) ^ c2 | (alive[ru + 3] & alive[rv + 3]) ^ c3) !== 0;
-      common[0] = c0;
-      common[1] = c1;
-      common[2] = c2;
-      common[3] = c3;
       const hint = lastDominator;
-      if (hint >= 0 && hint !== u && hint !== v && (common[hint >>> 5] & (1 << (hint & 31))) !== 0) {
-        graph.tests++;
+      if (hint >= 0 && hint !== u && hint !== v && (wordOf(hint >>> 5, c0, c1, c2, c3) & (1 << (hint & 31))) !== 0) {
+        tests++;
         const row = hint << 2;
         if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) dominator = hint;
       }
       for (let w = 0; w < 4 && dominator < 0; w++) {
-        let bits = common[w];
+        let bits = wordOf(w, c0, c1, c2, c3);
         while (bits !== 0) {
           const low = bits & -bits;
           bits ^= low;
           const c = (w << 5) + 31 - Math.clz32(low);
           if (c === hint || c === u || c === v) continue;
-          graph.tests++;
+          tests++;
           const row = c << 2;
           if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) {
             dominator = c;
             break;
           }
+        }
+      }
+      // Only a dominated edge asks whether a common neighbour arrives later, and only one
+      // that then stays goes on to the later times, which read `common`.
+      if (dominator >= 0) {
+        laterAny = ((alive[ru] & alive[rv]) ^ c0 | (alive[ru + 1] & alive[rv + 1]) ^ c1 | (alive[ru + 2] & alive[rv + 2]) ^ c2 | (alive[ru + 3] & alive[rv + 3]) ^ c3) !== 0;
+        if (laterAny) {
+          common[0] = c0;
+          common[1] = c1;
+          common[2] = c2;
+          common[3] = c3;
         }
       }
     } else {
@@ -185,7 +193,13 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
     kept[keptCount] = k;
     keptRank[keptCount++] = time;
   }
+  graph.tests += tests;
   return keptCount;
+}
+
+/** Word `w` (0 to 3) of a four-word row held in registers. */
+function wordOf(w: number, c0: number, c1: number, c2: number, c3: number): number {
+  return w === 0 ? c0 : w === 1 ? c1 : w === 2 ? c2 : c3;
 }
 
 /** The collapse's working state: adjacency bitsets, the current edge's common neighbours. */

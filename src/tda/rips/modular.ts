@@ -17,12 +17,20 @@ export function checkModulus(p: number): void {
 
 /** a^-1 mod p for 0 < a < p, p prime (extended Euclid). */
 export function inverseMod(a: number, p: number): number {
-  let [r0, r1] = [p, a];
-  let [t0, t1] = [0, 1];
+  // Every coefficient over Z/2, the default field, is 1: no division to do.
+  if (a === 1) return 1;
+  let r0 = p;
+  let r1 = a;
+  let t0 = 0;
+  let t1 = 1;
   while (r1 !== 0) {
     const q = Math.floor(r0 / r1);
-    [r0, r1] = [r1, r0 - q * r1];
-    [t0, t1] = [t1, t0 - q * t1];
+    const r = r0 - q * r1;
+    r0 = r1;
+    r1 = r;
+    const t = t0 - q * t1;
+    t0 = t1;
+    t1 = t;
   }
   return ((t0 % p) + p) % p;
 }
