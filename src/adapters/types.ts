@@ -88,6 +88,13 @@ export interface EventIntake {
 /** What sinks receive: the stream layer's window results, feature events and dead letters. */
 export type { OutputRecord };
 
+/**
+ * Where an output that arrives with its JSON text already made keeps it (a window result
+ * from a worker thread): sinks that write JSON use that text instead of encoding the
+ * output again (output-json.ts).
+ */
+export const OUTPUT_JSON_TEXT = Symbol("output JSON text");
+
 export interface Sink {
   readonly kind: string;
   /** Resolves once the records are durable at the destination (written, or stored). */

@@ -3,6 +3,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { systemReason } from "../system-reason.ts";
 import { SetupError, type OutputRecord, type Sink } from "../types.ts";
+import { outputText } from "../output-json.ts";
 
 export interface FileSinkOptions {
   /** Also survive a machine crash: each batch is synced to disk, at a cost. */
@@ -96,6 +97,6 @@ async function endOfLastLine(handle: FileHandle, size: number): Promise<number> 
 
 export function toJsonLines(records: readonly OutputRecord[]): string {
   let text = "";
-  for (const r of records) text += JSON.stringify(r) + "\n";
+  for (const r of records) text += outputText(r) + "\n";
   return text;
 }

@@ -6,6 +6,7 @@ import { SetupError, StaleEpochError, type Checkpoint, type HistoryPage, type Ke
 import { isDamage, sqliteCode, SQLITE_NOTADB } from "./sqlite-code.ts";
 import { decodeState, StateEncoder } from "./state-codec.ts";
 import { StoreLock } from "./store-lock.ts";
+import { outputText } from "../output-json.ts";
 
 /** Generation of keys stored but not in memory at the last checkpoint. */
 const EVICTED = -1;
@@ -270,7 +271,7 @@ export class SqliteStateStore implements StateStore {
       for (const r of records) {
         if (r.type !== "window") continue;
         const end = typeof r.end === "number" ? r.end : null;
-        const inserted = this.stmt.insertResult.run(r.id, r.key, end, now, JSON.stringify(r));
+        const inserted = this.stmt.insertResult.run(r.id, r.key, end, now, outputText(r));
         // A result repeated after a crash has the same id: count it once.
         if (inserted.changes > 0) this.stmt.upsertSummary.run(r.key, end, r.anomaly === true ? 1 : 0, r.id);
       }

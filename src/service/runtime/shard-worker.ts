@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { ShardCore, type ShardInit } from "./shard-core.ts";
 import { ShardQueue } from "./shard-queue.ts";
 import type { ToShard } from "./shard.ts";
+import { windowsToText } from "./window-text.ts";
 
 const { init, control } = workerData as { init: ShardInit; control: Int32Array };
 const port = parentPort!;
@@ -37,13 +38,16 @@ port.on("message", (msg: ToShard) => {
       break;
     }
     case "batch":
-      queue.batch(msg.seq, msg.records).then(
-        (result) => port.postMessage({ type: "batch", result }, [result.causes.buffer as ArrayBuffer, result.computeSeconds.buffer as ArrayBuffer]),
-        report,
-      );
+      queue.batch(msg.seq, msg.records).then((result) => {
+        windowsToText(result.outputs);
+        port.postMessage({ type: "batch", result }, [result.causes.buffer as ArrayBuffer, result.computeSeconds.buffer as ArrayBuffer]);
+      }, report);
       break;
     case "flush":
-      queue.flush().then((result) => port.postMessage({ type: "flush", result }), report);
+      queue.flush().then((result) => {
+        windowsToText(result.outputs);
+        port.postMessage({ type: "flush", result });
+      }, report);
       break;
     case "snapshot":
       queue.snapshot().then((snapshot) => port.postMessage({ type: "snapshot", snapshot }), report);

@@ -3,6 +3,7 @@ import type { RawRecord } from "../../stream/types.ts";
 import { ShardCore, type ShardBatchResult, type ShardInit, type ShardSnapshot } from "./shard-core.ts";
 import { CONTROL_CUT, CONTROL_STARTED, FROZEN, newControl, ShardQueue, type LoadKeys } from "./shard-queue.ts";
 import { siblingModule } from "./sibling-module.ts";
+import { windowsFromText } from "./window-text.ts";
 
 export type ToShard =
   | { type: "batch"; seq: number; records: RawRecord[] }
@@ -122,7 +123,10 @@ export class WorkerShard implements Shard {
       if (waiter === undefined) return;
       if (msg.type === "error") waiter.reject(new Error(`shard worker: ${msg.message}`));
       else if (msg.type === "snapshot") waiter.resolve(msg.snapshot as never);
-      else waiter.resolve(msg.result as never);
+      else {
+        windowsFromText(msg.result.outputs);
+        waiter.resolve(msg.result as never);
+      }
     });
     const fail = (err: Error) => {
       this.failure = err;
