@@ -7,32 +7,17 @@
  * change is likely to; alternating in one process gives both sides the same load. Both run
  * with `collapse: false` unless --collapse, so the reductions are compared.
  */
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { seededRandom } from "../src/tda/index.ts";
 import { noisyCircle, randomCloud } from "../testkit/inputs.ts";
 import { median } from "./lib/measure.ts";
+import { loadFromCheckouts } from "./lib/checkouts.ts";
 
 type Engine = { ripsPersistence(points: number[][], options: { maxDim: number; collapse: boolean }): unknown };
 
-const dirs = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const collapse = process.argv.includes("--collapse");
-if (dirs.length < 1 || dirs.length > 2) {
-  console.error("usage: npm run bench:engine-ab -- BEFORE_DIR [AFTER_DIR] [--collapse]");
-  process.exit(2);
-}
-const entry = (dir: string) => resolve(dir, "src/tda/index.ts");
-const [beforeDir, afterDir] = [dirs[0], dirs[1] ?? new URL("..", import.meta.url).pathname];
-for (const dir of [beforeDir, afterDir]) {
-  if (!existsSync(entry(dir))) {
-    console.error(`bench:engine-ab: ${dir} has no src/tda/index.ts; give a checkout of this project`);
-    process.exit(2);
-  }
-}
-const before = (await import(entry(beforeDir))) as Engine;
-const after = (await import(entry(afterDir))) as Engine;
+const { before, after, beforeDir, afterDir } = await loadFromCheckouts<Engine>("bench:engine-ab", "BEFORE_DIR [AFTER_DIR] [--collapse]", "src/tda/index.ts");
 
 const cases = [
   { name: "256 random points, H1", points: randomCloud(seededRandom(256), 256, 3), maxDim: 1 },
@@ -41,7 +26,7 @@ const cases = [
   { name: "200-point noisy circle, H1", points: noisyCircle(seededRandom(200), 200, 0.1), maxDim: 1 },
 ];
 const RUNS = 25;
-console.log(`bench:engine-ab — before ${resolve(beforeDir)}, after ${resolve(afterDir)}, collapse: ${collapse}; load average ${loadavg().map((x) => x.toFixed(2)).join(", ")}`);
+console.log(`bench:engine-ab — before ${beforeDir}, after ${afterDir}, collapse: ${collapse}; load average ${loadavg().map((x) => x.toFixed(2)).join(", ")}`);
 for (const c of cases) {
   const times = { before: [] as number[], after: [] as number[] };
   for (let run = 0; run < RUNS; run++) {
