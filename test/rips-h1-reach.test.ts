@@ -94,6 +94,8 @@ describe("H1 up to a guessed reach", () => {
       assert.ok(deaths.filter((d) => d > 0.5).length >= 2, `seed ${seed}: two lasting classes`);
       const guesses = [0, w.radius, ...deaths.flatMap((d) => [d * 0.9, d, Math.fround(d * 1.02)])];
       for (const guess of [undefined, ...guesses]) assert.deepEqual(sorted(h1(w, guess)), expected, `seed ${seed}, guess ${guess}`);
+      // H0 is the caller's (a stream's spanning forest): the reduction leaves it out.
+      assert.deepEqual(persistenceAboveZero(w.n, w.lower, w.radius, w.sortedEdges, { maxDim: 1 })[0], []);
     }
   });
 

@@ -206,9 +206,8 @@ function reduceSortedEdges(
 ): Interval[][] {
   const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges, count, workspace);
   const f = collapse ? collapseFiltration(full, workspace) : full;
-  const reducer = new RipsReducer(f, maxDim, modulus, { workspace });
+  const reducer = new RipsReducer(f, maxDim, modulus, { workspace, skipH0Intervals: true });
   reducer.run();
-  reducer.intervals[0] = [];
   return reducer.intervals;
 }
 

@@ -23,6 +23,8 @@ export interface ReducerOptions {
   helper?: AssemblyHelper;
   /** Working structures kept from one run to the next (a stream reduces window after window). */
   workspace?: Workspace;
+  /** Leave H0's intervals out (intervals[0] stays empty): a caller that has H0 already (a stream's spanning forest) need not pay for its pairs. */
+  skipH0Intervals?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export class RipsReducer implements ShareAssembler {
   private readonly maxDim: number;
   private readonly modulus: number;
   private readonly wantCocycles: boolean;
+  private readonly skipH0Intervals: boolean;
   private readonly onProgress?: (dim: number, done: number) => void;
   private readonly binomial: BinomialTable;
   private readonly main: CofacetEnumerator;
@@ -64,6 +67,7 @@ export class RipsReducer implements ShareAssembler {
     this.maxDim = maxDim;
     this.modulus = modulus;
     this.wantCocycles = options.cocycles ?? false;
+    this.skipH0Intervals = options.skipH0Intervals ?? false;
     this.onProgress = options.onProgress;
     const workspace = (this.workspace = options.workspace ?? new Workspace());
     this.binomial = workspace.object("binomial", () => new BinomialTable(f.n, maxDim + 2), (table) => table.fits(f.n, maxDim + 2));
@@ -112,7 +116,7 @@ export class RipsReducer implements ShareAssembler {
       }
       return v;
     };
-    const h0 = this.intervals[0];
+    const h0 = this.skipH0Intervals ? null : this.intervals[0];
     const nonForest = this.workspace.object("nonForest", () => new SimplexList()).reset(this.maxDim >= 1 ? edges.size : 0);
     for (let e = 0; e < edges.size; e++) {
       const index = edges.indices[e];
@@ -123,12 +127,12 @@ export class RipsReducer implements ShareAssembler {
       if (a !== b) {
         if (a < b) parent[a] = b;
         else parent[b] = a;
-        if (values[rank] !== 0) h0.push([0, values[rank]]);
+        if (h0 !== null && values[rank] !== 0) h0.push([0, values[rank]]);
       } else if (this.maxDim >= 1) {
         nonForest.push(index, rank);
       }
     }
-    for (let v = 0; v < n; v++) if (find(v) === v) h0.push([0, Infinity]);
+    if (h0 !== null) for (let v = 0; v < n; v++) if (find(v) === v) h0.push([0, Infinity]);
     // Each non-forest edge records at most one cofacet: sized once, the set never grows.
     apparent?.reset(nonForest.size);
     // Reverse filtration order, leaving out edges in zero-persistence apparent pairs.
