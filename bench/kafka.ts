@@ -35,21 +35,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Admin, Consumer } from "@platformatic/kafka";
 import type { InstanceReport } from "../testkit/scale-out-instance.ts";
 import { startLocalStack } from "../scripts/stack/servers.ts";
-import { option, round } from "./lib/figures.ts";
+import { integerOption, option, round } from "./lib/figures.ts";
 
 const quick = process.argv.includes("--quick");
 const t = quick ? { backlog: 80_000, pacedSeconds: 12, warmSeconds: 3 } : { backlog: 200_000, pacedSeconds: 40, warmSeconds: 5 };
 const PACE = 0.7;
-const pacedRate = option("paced-rate") === undefined ? undefined : Number(option("paced-rate"));
-if (pacedRate !== undefined && !(Number.isInteger(pacedRate) && pacedRate >= 1)) {
-  console.error(`bench:kafka: --paced-rate: expected a whole number of events per second ≥ 1, got ${JSON.stringify(option("paced-rate"))}`);
-  process.exit(2);
-}
-const checkpointMs = Number(option("checkpoint-ms") ?? 5000);
-if (!(Number.isInteger(checkpointMs) && checkpointMs >= 100)) {
-  console.error(`bench:kafka: --checkpoint-ms: expected a whole number of milliseconds ≥ 100, got ${JSON.stringify(option("checkpoint-ms"))}`);
-  process.exit(2);
-}
+const pacedRate = integerOption("bench:kafka", "paced-rate", 1, "events per second");
+const checkpointMs = integerOption("bench:kafka", "checkpoint-ms", 100, "milliseconds", 5000);
 const only = option("only");
 if (only !== undefined && only !== "1" && only !== "2") {
   console.error(`bench:kafka: --only: expected 1 (one instance) or 2 (two instances), got ${JSON.stringify(only)}`);

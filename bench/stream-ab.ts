@@ -11,7 +11,7 @@
 import { loadavg } from "node:os";
 import type { RawRecord } from "../src/stream/types.ts";
 import { loadFromCheckouts } from "./lib/checkouts.ts";
-import { option } from "./lib/figures.ts";
+import { integerOption } from "./lib/figures.ts";
 import { demoRecords, fillingEvents } from "./stream/single-thread.ts";
 import { WORKLOADS } from "./stream/workloads.ts";
 
@@ -19,14 +19,8 @@ type Processor = { ingestBatch(records: RawRecord[]): unknown[] };
 type ProcessorModule = { StreamProcessor: new (config: { scales: Array<{ size: number; slide: number }>; maxDim: number }) => Processor };
 
 const { before, after, beforeDir, afterDir } = await loadFromCheckouts<ProcessorModule>("bench:stream-ab", "BEFORE_DIR [AFTER_DIR] [--events=N] [--rounds=N]", "src/stream/processor.ts");
-const events = Number(option("events") ?? 30_000);
-const rounds = Number(option("rounds") ?? 2);
-for (const [name, value] of [["events", events], ["rounds", rounds]] as const) {
-  if (!(Number.isInteger(value) && value >= 1)) {
-    console.error(`bench:stream-ab: --${name}: expected a whole number ≥ 1, got ${JSON.stringify(option(name))}`);
-    process.exit(2);
-  }
-}
+const events = integerOption("bench:stream-ab", "events", 1, "events", 30_000);
+const rounds = integerOption("bench:stream-ab", "rounds", 1, "rounds", 2);
 const sides = { before, after };
 const BLOCK = 1024;
 const BATCH = 64;

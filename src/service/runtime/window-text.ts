@@ -25,7 +25,8 @@ export function windowsToText(outputs: OutputRecord[]): void {
     if (output.type !== "window") continue;
     const text = JSON.stringify(output);
     const { diagrams: _diagrams, features: _features, projection: _projection, ...fields } = output;
-    outputs[i] = { ...fields, text } as unknown as OutputRecord;
+    const transit: WindowInTransit = Object.assign(fields, { text });
+    outputs[i] = transit as unknown as OutputRecord;
   }
 }
 
