@@ -1,4 +1,4 @@
-import { buildFiltration, rankMatrixFiltration, type Filtration } from "./rips/filtration.ts";
+import { buildFiltration, rankMatrixFiltration, type EdgeEnds, type Filtration } from "./rips/filtration.ts";
 import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
@@ -223,6 +223,19 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
   const infinite = m;
   const dense = workspace.int32("ranks", n * n).fill(infinite);
   const edges = SimplexList.of(workspace.float64("edgeIndices", m), workspace.int32("edgeRanks", m));
+  const rank = rankSortedEdges(n, lower, sortedEdges, m, tops, values, dense, edges, ends);
+  const ranksOfValues = values.subarray(0, rank + 1);
+  return rankMatrixFiltration(n, threshold, ranksOfValues, infinite, dense, edges, [m ? ranksOfValues[0] : 0, m ? ranksOfValues[rank] : 0], ends);
+}
+
+/**
+ * The pass of filtrationFromSortedEdges; returns the last rank given. A function of its own:
+ * V8 compiles a long loop while it runs, and code compiled so drops out at the first property
+ * access after the loop that had not run yet.
+ */
+function rankSortedEdges(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, m: number, tops: Int32Array, values: Float32Array, dense: Int32Array, edges: SimplexList, ends: EdgeEnds): number {
+  const { top, bottom } = ends;
+  const { indices, ranks } = edges;
   let rank = -1;
   let last = NaN;
   for (let k = 0; k < m; k++) {
@@ -234,13 +247,12 @@ function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: nu
     }
     const i = tops[e];
     const j = e - (i * (i - 1)) / 2;
-    ends.top[k] = i;
-    ends.bottom[k] = j;
+    top[k] = i;
+    bottom[k] = j;
     dense[i * n + j] = rank;
     dense[j * n + i] = rank;
-    edges.indices[k] = e;
-    edges.ranks[k] = rank;
+    indices[k] = e;
+    ranks[k] = rank;
   }
-  const ranksOfValues = values.subarray(0, rank + 1);
-  return rankMatrixFiltration(n, threshold, ranksOfValues, infinite, dense, edges, [m ? ranksOfValues[0] : 0, m ? ranksOfValues[rank] : 0], ends);
+  return rank;
 }

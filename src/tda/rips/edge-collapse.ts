@@ -13,13 +13,15 @@
  * (each vertex in its own row, so c dominates uv exactly when row c holds the rows of u and
  * v intersected): `present` holds the graph at the rank being visited (every edge whose
  * current rank is at most that), so the first domination test is a few word operations per
- * candidate, with the intersection in registers for up to 128 vertices; at later times only
- * the neighbours missing from it are looked up in the rank matrix. Most edges are settled
- * by that first test: dominated, with no common neighbour left to arrive, they go at once.
+ * candidate; at later times only the neighbours missing from it are looked up in the rank
+ * matrix. Most edges are settled by that first test: dominated, with no common neighbour
+ * left to arrive, they go at once. Up to 128 vertices the pass runs in WebAssembly
+ * (wasm/edge-collapse.as.ts: the same steps on 64-bit words, about twice as fast).
  */
 import { edgeTop, type EdgeEnds, type Filtration } from "./filtration.ts";
 import { SimplexList } from "./simplex-list.ts";
 import { Workspace } from "./workspace.ts";
+import { collapseKernel, KERNEL_MAX_VERTICES, type CollapseKernel } from "./wasm/collapse-kernel.ts";
 
 /** A time after every rank. */
 const NEVER = 0x7fffffff;
@@ -32,10 +34,11 @@ const NEVER = 0x7fffffff;
  * With `giveUpAbove`, a collapse whose first edges cost more than that many domination
  * tests each on average (most common neighbours tried, few dominating: spread-out data,
  * where little would be removed) stops there and returns `f` itself, its ranks as they were.
+ * `kernel` false keeps the pass in JavaScript (see collapseEdges).
  */
-export function collapseFiltration(f: Filtration, workspace = new Workspace(), giveUpAbove = Infinity): Filtration {
+export function collapseFiltration(f: Filtration, workspace = new Workspace(), giveUpAbove = Infinity, kernel = true): Filtration {
   if (!f.dense) throw new Error("edge collapse needs the rank matrix");
-  const edges = collapseOrGiveUp(f.n, f.dense, f.infinite, f.edges, workspace, f.edgeEnds, giveUpAbove);
+  const edges = collapseOrGiveUp(f.n, f.dense, f.infinite, f.edges, workspace, f.edgeEnds, giveUpAbove, kernel);
   if (edges === null) return f;
   return { ...f, edges, edgeEnds: undefined, offsets: null, neighbors: null, neighborRanks: null };
 }
@@ -50,39 +53,70 @@ const GIVE_UP_MIN_EDGES = 256;
  * (`infinite` where there is no edge; the diagonal is ignored) and is modified: moved edges
  * get their new rank and removed ones `infinite`. `edges` lists the edges in filtration
  * order (rank ascending), with their endpoints in `ends` when the caller has them. Returns the
- * surviving edges in filtration order (rank ascending, then index descending).
+ * surviving edges in filtration order (rank ascending, then index descending). Up to 128
+ * vertices the pass runs in the WebAssembly kernel (wasm/edge-collapse.as.ts) unless
+ * `kernel` is false; both give the same edges.
  */
-export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace(), ends?: EdgeEnds): SimplexList {
-  return collapseOrGiveUp(n, ranks, infinite, edges, workspace, ends, Infinity)!;
+export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace(), ends?: EdgeEnds, kernel = true): SimplexList {
+  return collapseOrGiveUp(n, ranks, infinite, edges, workspace, ends, Infinity, kernel)!;
 }
 
-/** collapseEdges, or null (ranks restored) when the sample's domination tests average above `giveUpAbove`. */
-function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined, giveUpAbove: number): SimplexList | null {
-  const graph = new CollapseGraph(n, ranks, edges, workspace, ends);
-  const kept = workspace.int32("collapseKept", edges.size);
-  const keptRank = workspace.int32("collapseKeptRank", edges.size);
-  const keptCount = visitEdges(graph, n, ranks, infinite, edges, workspace, giveUpAbove, kept, keptRank);
-  if (keptCount < 0) return null;
-  return inFiltrationOrder(n, edges, kept, keptRank, keptCount, workspace);
+/** collapseEdges, or null (ranks as they were) when the sample's domination tests average above `giveUpAbove`. */
+function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined, giveUpAbove: number, useKernel = true): SimplexList | null {
+  const checkAt = giveUpAbove === Infinity || edges.size < GIVE_UP_MIN_EDGES ? -1 : edges.size - Math.max(GIVE_UP_MIN_EDGES, Math.ceil(edges.size * GIVE_UP_SAMPLE));
+  const kernel = useKernel && n <= KERNEL_MAX_VERTICES ? collapseKernel() : null;
+  let survivors: { count: number; kept: Int32Array; keptRank: Int32Array; top: Int32Array; bottom: Int32Array };
+  if (kernel !== null) {
+    const count = collapseInKernel(kernel, n, ranks, infinite, edges, ends, checkAt, giveUpAbove);
+    if (count < 0) return null;
+    survivors = { count, kept: kernel.kept, keptRank: kernel.keptRanks, top: kernel.tops, bottom: kernel.bottoms };
+  } else {
+    const graph = new CollapseGraph(n, ranks, edges, workspace, ends);
+    const kept = workspace.int32("collapseKept", edges.size);
+    const keptRank = workspace.int32("collapseKeptRank", edges.size);
+    const count = visitEdges(graph, n, ranks, infinite, edges, workspace, checkAt, giveUpAbove, kept, keptRank);
+    if (count < 0) return null;
+    survivors = { count, kept, keptRank, top: graph.top, bottom: graph.bottom };
+  }
+  // Removed edges may still hold their ranks (the passes read ranks of live edges only): one
+  // fill and the survivors' ranks cost less than a scattered write per removed edge.
+  const { count, kept, keptRank, top, bottom } = survivors;
+  ranks.fill(infinite);
+  for (let i = 0; i < count; i++) {
+    const k = kept[i];
+    ranks[top[k] * n + bottom[k]] = keptRank[i];
+    ranks[bottom[k] * n + top[k]] = keptRank[i];
+  }
+  return inFiltrationOrder(n, edges, kept, keptRank, count, workspace);
+}
+
+/** The backward pass in the kernel, on copies of the inputs (`ranks` is left as it was): the survivors' count, or -1. */
+function collapseInKernel(kernel: CollapseKernel, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, ends: EdgeEnds | undefined, checkAt: number, giveUpAbove: number): number {
+  const m = edges.size;
+  kernel.ranks.set(ranks.subarray(0, n * n));
+  kernel.edgeRanks.set(edges.ranks.subarray(0, m));
+  if (ends) {
+    kernel.tops.set(ends.top.subarray(0, m));
+    kernel.bottoms.set(ends.bottom.subarray(0, m));
+  } else decodeEnds(edges, kernel.tops, kernel.bottoms);
+  return kernel.collapse(n, m, infinite, checkAt, giveUpAbove);
 }
 
 /**
  * The backward pass: `kept` and `keptRank` get the surviving edges (by position in `edges`)
- * with their ranks, last first. Returns how many, or -1 when it gives up (ranks restored).
+ * with their ranks, last first. Returns how many, or -1 when it gives up at edge `checkAt`
+ * (ranks restored).
  */
-function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, giveUpAbove: number, kept: Int32Array, keptRank: Int32Array): number {
-  const checkAt = giveUpAbove === Infinity || edges.size < GIVE_UP_MIN_EDGES ? -1 : edges.size - Math.max(GIVE_UP_MIN_EDGES, Math.ceil(edges.size * GIVE_UP_SAMPLE));
-  const { top, bottom, common, laterTime, laterVertex, present, alive, words } = graph;
+function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, checkAt: number, giveUpAbove: number, kept: Int32Array, keptRank: Int32Array): number {
+  const { common, laterTime, laterVertex, present, alive } = graph;
   /** Edges kept at the rank being visited: they leave `present` once the visit passes below it. */
   const keptHere = workspace.int32("collapseKeptHere", edges.size);
   let keptHereCount = 0;
   let currentRank = -1;
   let keptCount = 0;
   let lastDominator = -1;
-  /** Domination tests of the four-word path, kept in a local: graph.tests counts the rest. */
-  let tests = 0;
   for (let k = edges.size - 1; k >= 0; k--) {
-    if (k === checkAt && graph.tests + tests > giveUpAbove * (edges.size - 1 - k)) {
+    if (k === checkAt && graph.tests > giveUpAbove * (edges.size - 1 - k)) {
       graph.restoreRanks(edges, k + 1);
       return -1;
     }
@@ -92,69 +126,15 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
       keptHereCount = 0;
       currentRank = start;
     }
-    const u = top[k];
-    const v = bottom[k];
-    // A dominator now (the last one found tried first), and whether some common neighbour
-    // arrives later. Up to 128 vertices, the common neighbourhood stays in registers.
-    let dominator = -1;
-    let laterAny = false;
-    if (words === 4) {
-      const ru = u << 2;
-      const rv = v << 2;
-      const c0 = present[ru] & present[rv];
-      const c1 = present[ru + 1] & present[rv + 1];
-      const c2 = present[ru + 2] & present[rv + 2];
-      const c3 = present[ru + 3] & present[rv + 3];
-      const hint = lastDominator;
-      if (hint >= 0 && hint !== u && hint !== v && (wordOf(hint >>> 5, c0, c1, c2, c3) & (1 << (hint & 31))) !== 0) {
-        tests++;
-        const row = hint << 2;
-        if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) dominator = hint;
-      }
-      for (let w = 0; w < 4 && dominator < 0; w++) {
-        let bits = wordOf(w, c0, c1, c2, c3);
-        while (bits !== 0) {
-          const low = bits & -bits;
-          bits ^= low;
-          const c = (w << 5) + 31 - Math.clz32(low);
-          if (c === hint || c === u || c === v) continue;
-          tests++;
-          const row = c << 2;
-          if (((c0 & ~present[row]) | (c1 & ~present[row + 1]) | (c2 & ~present[row + 2]) | (c3 & ~present[row + 3])) === 0) {
-            dominator = c;
-            break;
-          }
-        }
-      }
-      // Only a dominated edge asks whether a common neighbour arrives later, and only one
-      // that then stays goes on to the later times, which read `common`.
-      if (dominator >= 0) {
-        laterAny = ((alive[ru] & alive[rv]) ^ c0 | (alive[ru + 1] & alive[rv + 1]) ^ c1 | (alive[ru + 2] & alive[rv + 2]) ^ c2 | (alive[ru + 3] & alive[rv + 3]) ^ c3) !== 0;
-        if (laterAny) {
-          common[0] = c0;
-          common[1] = c1;
-          common[2] = c2;
-          common[3] = c3;
-        }
-      }
-    } else {
-      dominator = graph.dominatorNow(u, v, lastDominator);
-      laterAny = graph.laterAny;
-    }
-    if (dominator >= 0 && !laterAny) {
+    const u = graph.top[k];
+    const v = graph.bottom[k];
+    // A dominator now (the last one found tried first), and whether some common neighbour arrives later.
+    let dominator = graph.dominatorNow(u, v, lastDominator);
+    if (dominator >= 0 && !graph.laterAny) {
       // Dominated now, and no common neighbour is left to arrive: dominated for good.
       lastDominator = dominator;
-      // Out of both graphs (unlink, with u and v at hand).
-      const uWord = u * words + (v >>> 5);
-      const vWord = v * words + (u >>> 5);
-      const uMask = ~(1 << (v & 31));
-      const vMask = ~(1 << (u & 31));
-      present[uWord] &= uMask;
-      present[vWord] &= vMask;
-      alive[uWord] &= uMask;
-      alive[vWord] &= vMask;
-      ranks[u * n + v] = infinite;
-      ranks[v * n + u] = infinite;
+      graph.unlink(present, k);
+      graph.unlink(alive, k);
       continue;
     }
     let laterCount = -1;
@@ -167,7 +147,9 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
       let until = NEVER;
       for (let i = 0; i < laterCount; i++) {
         const t = laterTime[i];
-        if (t > time && t < until && ranks[dominator * n + laterVertex[i]] > t) until = t;
+        const x = laterVertex[i];
+        // A removed edge keeps its old rank until the visit ends: absent is what `alive` says.
+        if (t > time && t < until && (!graph.has(alive, dominator, x) || ranks[dominator * n + x] > t)) until = t;
       }
       if (until === NEVER) {
         removed = true;
@@ -193,13 +175,9 @@ function visitEdges(graph: CollapseGraph, n: number, ranks: Int32Array, infinite
     kept[keptCount] = k;
     keptRank[keptCount++] = time;
   }
-  graph.tests += tests;
+  // Nothing follows the loop: V8 compiles it while it runs (on-stack replacement), before code
+  // after it has run, and such code drops the compiled function at its first property access.
   return keptCount;
-}
-
-/** Word `w` (0 to 3) of a four-word row held in registers. */
-function wordOf(w: number, c0: number, c1: number, c2: number, c3: number): number {
-  return w === 0 ? c0 : w === 1 ? c1 : w === 2 ? c2 : c3;
 }
 
 /** The collapse's working state: adjacency bitsets, the current edge's common neighbours. */
@@ -227,14 +205,14 @@ class CollapseGraph {
   constructor(n: number, ranks: Int32Array, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined) {
     this.n = n;
     this.ranks = ranks;
-    // Rows of at least four words: up to 128 vertices take the four-word path (visitEdges).
-    const words = (this.words = Math.max(4, (n + 31) >>> 5));
+    const words = (this.words = (n + 31) >>> 5);
     this.present = workspace.int32("collapsePresent", n * words).fill(0);
     // Closed neighbourhoods: every vertex is in its own row.
     for (let x = 0; x < n; x++) this.present[x * words + (x >>> 5)] = 1 << (x & 31);
     this.top = ends?.top ?? workspace.int32("collapseTop", edges.size);
     this.bottom = ends?.bottom ?? workspace.int32("collapseBottom", edges.size);
-    linkEdges(this.present, words, edges, this.top, this.bottom, ends === undefined);
+    if (!ends) decodeEnds(edges, this.top, this.bottom);
+    linkEdges(this.present, words, edges.size, this.top, this.bottom);
     this.alive = workspace.int32("collapseAlive", n * words);
     this.alive.set(this.present);
     this.common = workspace.int32("collapseCommon", words);
@@ -257,6 +235,11 @@ class CollapseGraph {
     const v = this.bottom[k];
     bits[u * this.words + (v >>> 5)] &= ~(1 << (v & 31));
     bits[v * this.words + (u >>> 5)] &= ~(1 << (u & 31));
+  }
+
+  /** Whether x is in row r of a bitset graph. */
+  has(bits: Int32Array, r: number, x: number): boolean {
+    return (bits[r * this.words + (x >>> 5)] & (1 << (x & 31))) !== 0;
   }
 
   /**
@@ -350,19 +333,23 @@ class CollapseGraph {
   }
 }
 
-/**
- * Sets the bits of every edge in `rows`, decoding the ends into `top` and `bottom` first when
- * `decode`. A function of its own: V8 compiles a long loop while it runs, before the calls
- * after it have been seen, and code compiled so drops out at the first such call.
- */
-function linkEdges(rows: Int32Array, words: number, edges: SimplexList, top: Int32Array, bottom: Int32Array, decode: boolean): void {
+/** The ends of every edge of the list: larger vertex in `top`. */
+function decodeEnds(edges: SimplexList, top: Int32Array, bottom: Int32Array): void {
   for (let k = 0; k < edges.size; k++) {
-    if (decode) {
-      const e = edges.indices[k];
-      const t = edgeTop(e);
-      top[k] = t;
-      bottom[k] = e - (t * (t - 1)) / 2;
-    }
+    const e = edges.indices[k];
+    const t = edgeTop(e);
+    top[k] = t;
+    bottom[k] = e - (t * (t - 1)) / 2;
+  }
+}
+
+/**
+ * Sets the bits of the first `count` edges in `rows`. A function of its own: V8 compiles a
+ * long loop while it runs, before the calls after it have been seen, and code compiled so
+ * drops out at the first such call.
+ */
+function linkEdges(rows: Int32Array, words: number, count: number, top: Int32Array, bottom: Int32Array): void {
+  for (let k = 0; k < count; k++) {
     const u = top[k];
     const v = bottom[k];
     rows[u * words + (v >>> 5)] |= 1 << (v & 31);
