@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { buildFiltration, type Filtration } from "../src/tda/rips/filtration.ts";
 import { collapseEdges, collapseFiltration } from "../src/tda/rips/edge-collapse.ts";
-import { collapseKernel, KERNEL_MAX_VERTICES } from "../src/tda/rips/wasm/collapse-kernel.ts";
+import { collapseKernel } from "../src/tda/rips/wasm/collapse-kernel.ts";
 import { seededRandom } from "../src/tda/seeded-random.ts";
 
 /**
@@ -35,14 +35,13 @@ function bothWays(f: Filtration): { kernel: { indices: number[]; ranks: number[]
 }
 
 describe("WebAssembly edge-collapse kernel", () => {
-  it("loads in Node and takes up to 128 vertices", () => {
+  it("loads in Node", () => {
     assert.ok(collapseKernel() !== null);
-    assert.equal(KERNEL_MAX_VERTICES, 128);
   });
 
-  it("keeps the same edges at the same ranks as the JavaScript pass, on loops and clouds of 2 to 128 points", () => {
+  it("keeps the same edges at the same ranks as the JavaScript pass, on loops and clouds of 2 to 300 points (rows of one to five words)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 128 }), fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (n, seed, loop) => {
+      fc.property(fc.integer({ min: 2, max: 300 }), fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (n, seed, loop) => {
         const f = buildFiltration(cloud(n, seed, loop));
         const { kernel, script } = bothWays(f);
         assert.deepEqual(kernel.indices, script.indices);

@@ -15,13 +15,13 @@
  * current rank is at most that), so the first domination test is a few word operations per
  * candidate; at later times only the neighbours missing from it are looked up in the rank
  * matrix. Most edges are settled by that first test: dominated, with no common neighbour
- * left to arrive, they go at once. Up to 128 vertices the pass runs in WebAssembly
+ * left to arrive, they go at once. The pass runs in WebAssembly where the host has it
  * (wasm/edge-collapse.as.ts: the same steps on 64-bit words, about twice as fast).
  */
 import { edgeTop, type EdgeEnds, type Filtration } from "./filtration.ts";
 import { SimplexList } from "./simplex-list.ts";
 import { Workspace } from "./workspace.ts";
-import { collapseKernel, KERNEL_MAX_VERTICES, type CollapseKernel } from "./wasm/collapse-kernel.ts";
+import { collapseKernel, type CollapseKernel } from "./wasm/collapse-kernel.ts";
 
 /** A time after every rank. */
 const NEVER = 0x7fffffff;
@@ -53,9 +53,9 @@ const GIVE_UP_MIN_EDGES = 256;
  * (`infinite` where there is no edge; the diagonal is ignored) and is modified: moved edges
  * get their new rank and removed ones `infinite`. `edges` lists the edges in filtration
  * order (rank ascending), with their endpoints in `ends` when the caller has them. Returns the
- * surviving edges in filtration order (rank ascending, then index descending). Up to 128
- * vertices the pass runs in the WebAssembly kernel (wasm/edge-collapse.as.ts) unless
- * `kernel` is false; both give the same edges.
+ * surviving edges in filtration order (rank ascending, then index descending). The pass
+ * runs in the WebAssembly kernel (wasm/edge-collapse.as.ts) unless `kernel` is false or
+ * the host has no WebAssembly; both give the same edges.
  */
 export function collapseEdges(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace = new Workspace(), ends?: EdgeEnds, kernel = true): SimplexList {
   return collapseOrGiveUp(n, ranks, infinite, edges, workspace, ends, Infinity, kernel)!;
@@ -64,7 +64,7 @@ export function collapseEdges(n: number, ranks: Int32Array, infinite: number, ed
 /** collapseEdges, or null (ranks as they were) when the sample's domination tests average above `giveUpAbove`. */
 function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined, giveUpAbove: number, useKernel = true): SimplexList | null {
   const checkAt = giveUpAbove === Infinity || edges.size < GIVE_UP_MIN_EDGES ? -1 : edges.size - Math.max(GIVE_UP_MIN_EDGES, Math.ceil(edges.size * GIVE_UP_SAMPLE));
-  const kernel = useKernel && n <= KERNEL_MAX_VERTICES ? collapseKernel() : null;
+  const kernel = useKernel ? collapseKernel() : null;
   let survivors: { count: number; kept: Int32Array; keptRank: Int32Array; top: Int32Array; bottom: Int32Array };
   if (kernel !== null) {
     const count = collapseInKernel(kernel, n, ranks, infinite, edges, ends, checkAt, giveUpAbove);
@@ -93,6 +93,7 @@ function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges:
 /** The backward pass in the kernel, on copies of the inputs (`ranks` is left as it was): the survivors' count, or -1. */
 function collapseInKernel(kernel: CollapseKernel, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, ends: EdgeEnds | undefined, checkAt: number, giveUpAbove: number): number {
   const m = edges.size;
+  kernel.reserve(n, m);
   kernel.ranks.set(ranks.subarray(0, n * n));
   kernel.edgeRanks.set(edges.ranks.subarray(0, m));
   if (ends) {

@@ -1,14 +1,11 @@
 /**
  * The WebAssembly edge-collapse kernel (edge-collapse.as.ts): loaded once per thread, its
- * memory laid out for the largest graph it takes (128 vertices, every pair an edge), so a
- * call only copies its inputs in. Where WebAssembly is missing (a page that forbids it),
+ * memory laid out for the largest graph it has been given (grown, never shrunk), so a call
+ * only copies its inputs in. Where WebAssembly is missing (a page that forbids it),
  * `collapseKernel()` is null and the collapse runs in JavaScript.
  */
 import { EDGE_COLLAPSE_WASM } from "./edge-collapse-wasm.ts";
 
-/** Most vertices the kernel takes: a closed neighbourhood is two 64-bit words. */
-export const KERNEL_MAX_VERTICES = 128;
-const MAX_EDGES = (KERNEL_MAX_VERTICES * (KERNEL_MAX_VERTICES - 1)) / 2;
 const PAGE = 65536;
 
 interface KernelExports {
@@ -16,7 +13,7 @@ interface KernelExports {
   collapse(
     n: number, m: number, infinite: number, checkAt: number, giveUpAbove: number,
     ranks: number, edgeRanks: number, tops: number, bottoms: number,
-    present: number, alive: number, kept: number, keptRanks: number, keptHere: number, laterTime: number, laterVertex: number,
+    present: number, alive: number, common: number, kept: number, keptRanks: number, keptHere: number, laterTime: number, laterVertex: number,
   ): number;
 }
 
@@ -26,20 +23,33 @@ interface WebAssemblyHost {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
+type Region = "common" | "ranks" | "edgeRanks" | "tops" | "bottoms" | "present" | "alive" | "kept" | "keptRanks" | "keptHere" | "laterTime" | "laterVertex";
+
 export class CollapseKernel {
-  /** Inputs, written by the caller before `collapse`: the n×n rank matrix (row stride n), and per edge its rank and ends. */
-  readonly ranks: Int32Array;
-  readonly edgeRanks: Int32Array;
-  readonly tops: Int32Array;
-  readonly bottoms: Int32Array;
+  /** Inputs, written by the caller after `reserve`: the n×n rank matrix (row stride n), and per edge its rank and ends. */
+  ranks = new Int32Array(0);
+  edgeRanks = new Int32Array(0);
+  tops = new Int32Array(0);
+  bottoms = new Int32Array(0);
   /** Outputs of `collapse`: the surviving edges' positions, last first, and their ranks. */
-  readonly kept: Int32Array;
-  readonly keptRanks: Int32Array;
+  kept = new Int32Array(0);
+  keptRanks = new Int32Array(0);
   private readonly exports: KernelExports;
-  private readonly at: Record<"ranks" | "edgeRanks" | "tops" | "bottoms" | "present" | "alive" | "kept" | "keptRanks" | "keptHere" | "laterTime" | "laterVertex", number>;
+  private at = {} as Record<Region, number>;
+  private vertices = 0;
+  private edges = 0;
 
   constructor(exports: KernelExports) {
     this.exports = exports;
+  }
+
+  /** Makes room for a graph of `n` vertices and `m` edges; the views above are valid until the next call. */
+  reserve(n: number, m: number): void {
+    if (n <= this.vertices && m <= this.edges) return;
+    const vertices = Math.max(n, this.vertices);
+    // Edge room grows by half again, so a slowly growing window does not lay out every time.
+    const edges = Math.max(m, Math.ceil(this.edges * 1.5));
+    const rowBytes = 8 * vertices * ((vertices + 63) >>> 6);
     // Regions from the second page up (the first is the module's own), 16-byte aligned.
     let next = PAGE;
     const region = (bytes: number) => {
@@ -47,41 +57,42 @@ export class CollapseKernel {
       next += (bytes + 15) & ~15;
       return start;
     };
-    const edgeBytes = 4 * MAX_EDGES;
-    const rowBytes = 16 * KERNEL_MAX_VERTICES;
     this.at = {
-      ranks: region(4 * KERNEL_MAX_VERTICES * KERNEL_MAX_VERTICES),
-      edgeRanks: region(edgeBytes),
-      tops: region(edgeBytes),
-      bottoms: region(edgeBytes),
+      common: region(rowBytes / vertices),
+      ranks: region(4 * vertices * vertices),
+      edgeRanks: region(4 * edges),
+      tops: region(4 * edges),
+      bottoms: region(4 * edges),
       present: region(rowBytes),
       alive: region(rowBytes),
-      kept: region(edgeBytes),
-      keptRanks: region(edgeBytes),
-      keptHere: region(edgeBytes),
-      laterTime: region(4 * KERNEL_MAX_VERTICES),
-      laterVertex: region(4 * KERNEL_MAX_VERTICES),
+      kept: region(4 * edges),
+      keptRanks: region(4 * edges),
+      keptHere: region(4 * edges),
+      laterTime: region(4 * vertices),
+      laterVertex: region(4 * vertices),
     };
-    const have = exports.memory.buffer.byteLength;
-    if (next > have) exports.memory.grow(Math.ceil((next - have) / PAGE));
-    const buffer = exports.memory.buffer;
-    const view = (start: number, length: number) => new Int32Array(buffer, start, length);
-    this.ranks = view(this.at.ranks, KERNEL_MAX_VERTICES * KERNEL_MAX_VERTICES);
-    this.edgeRanks = view(this.at.edgeRanks, MAX_EDGES);
-    this.tops = view(this.at.tops, MAX_EDGES);
-    this.bottoms = view(this.at.bottoms, MAX_EDGES);
-    this.kept = view(this.at.kept, MAX_EDGES);
-    this.keptRanks = view(this.at.keptRanks, MAX_EDGES);
+    const have = this.exports.memory.buffer.byteLength;
+    if (next > have) this.exports.memory.grow(Math.ceil((next - have) / PAGE));
+    const buffer = this.exports.memory.buffer;
+    this.ranks = new Int32Array(buffer, this.at.ranks, vertices * vertices);
+    this.edgeRanks = new Int32Array(buffer, this.at.edgeRanks, edges);
+    this.tops = new Int32Array(buffer, this.at.tops, edges);
+    this.bottoms = new Int32Array(buffer, this.at.bottoms, edges);
+    this.kept = new Int32Array(buffer, this.at.kept, edges);
+    this.keptRanks = new Int32Array(buffer, this.at.keptRanks, edges);
+    this.vertices = vertices;
+    this.edges = edges;
   }
 
   /**
    * The backward pass over the first `m` edges written to the inputs, on `n` vertices:
-   * how many edges survive (in `kept` and `keptRanks`), or -1 when it gives up (see
-   * collapseFiltration). The inputs are the kernel's copies: the caller's arrays are untouched.
+   * how many edges survive (in `kept` and `keptRanks`), or -1 when it gives up at edge
+   * `checkAt` (see collapseFiltration). The inputs are the kernel's copies: the caller's
+   * arrays are untouched.
    */
   collapse(n: number, m: number, infinite: number, checkAt: number, giveUpAbove: number): number {
     const a = this.at;
-    return this.exports.collapse(n, m, infinite, checkAt, giveUpAbove, a.ranks, a.edgeRanks, a.tops, a.bottoms, a.present, a.alive, a.kept, a.keptRanks, a.keptHere, a.laterTime, a.laterVertex);
+    return this.exports.collapse(n, m, infinite, checkAt, giveUpAbove, a.ranks, a.edgeRanks, a.tops, a.bottoms, a.present, a.alive, a.common, a.kept, a.keptRanks, a.keptHere, a.laterTime, a.laterVertex);
   }
 }
 
