@@ -78,6 +78,9 @@ function stageOf(frame: ProfileNode["callFrame"]): Stage | null {
     if (frame.functionName === "diagramDistance") return "detector";
     return "results";
   }
+  // WebAssembly frames carry no source file: on the stream's path the only module is the
+  // edge-collapse kernel (src/tda/rips/wasm).
+  if (frame.url.startsWith("wasm://")) return "collapse";
   for (const [pattern, stage] of STAGE_OF_FILE) if (pattern.test(frame.url)) return stage;
   return frame.url.includes("/src/") ? "other" : null;
 }

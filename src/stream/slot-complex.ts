@@ -176,13 +176,15 @@ export class SlotComplex {
     for (let k = 0; k < edgeCount; k++) {
       const e = sorted[k];
       const length = distances[e];
-      if (length !== length) continue;
+      // A NaN (an edge of an emptied slot) compares false: no new edge goes before it, and it
+      // is written but not kept (a branch here would be mispredicted at every emptied edge).
       while (nextLength < length || (nextLength === length && nextEdge > e)) {
         merged[out++] = nextEdge;
         nextLength = freshLength[++b];
         nextEdge = freshEdges[b];
       }
-      merged[out++] = e;
+      merged[out] = e;
+      out += length === length ? 1 : 0;
     }
     while (b < added) merged[out++] = freshEdges[b++];
     for (let k = 0; k < added; k++) distances[freshEdges[k]] = freshLength[k];
