@@ -17,7 +17,8 @@
  *   above (tda/rips.ts persistenceAboveZero), which then needs no sort.
  *
  * A complex owns only what must outlive a call: the points, the distances and the sorted edges
- * (about 4·n² bytes for n slots). The merge buffer, the relabelled edges of a partly filled
+ * (about 4·n² bytes for n slots), and each point's farthest distance with the point it is to
+ * (so a slide reads again only the rows whose farthest point left, not all n²/2 distances). The merge buffer, the relabelled edges of a partly filled
  * window and the engine's workspace are scratch shared by every complex of the same capacity
  * (all work is synchronous), so many keys cost little more than their own state. Computing
  * allocates only the result.
@@ -51,6 +52,11 @@ export class SlotComplex {
   private readonly fresh: Uint8Array;
   /** The live points' enclosing radius (min over points of the farthest distance), found by the last commit. */
   private enclosing = 0;
+  /** Per slot: its farthest distance to another live point, and that point's slot (-1: none), as of the last commit. */
+  private readonly rowMax: Float64Array;
+  private readonly farthest: Int32Array;
+  /** Slots emptied since the last commit: a point whose farthest partner was one of them looks again. */
+  private readonly emptied: Uint8Array;
   /** Where H1 is expected to end, from the previous computation (tda/rips/h1-reach.ts, used for H1 alone); undefined before the first. */
   private reachGuess: number | undefined;
 
@@ -66,6 +72,9 @@ export class SlotComplex {
     for (let i = 0; i < capacity; i++) this.rowStart[i] = (i * (i - 1)) / 2;
     this.sorted = new Int32Array(edges);
     this.fresh = new Uint8Array(capacity);
+    this.rowMax = new Float64Array(capacity);
+    this.farthest = new Int32Array(capacity).fill(-1);
+    this.emptied = new Uint8Array(capacity);
     this.scratch = scratchFor(capacity);
     this.tops = this.scratch.workspace.edgeTops(capacity);
   }
@@ -75,6 +84,7 @@ export class SlotComplex {
     if (this.slotSeq[slot] < 0) return;
     this.slotSeq[slot] = -1;
     this.fresh[slot] = 0;
+    this.emptied[slot] = 1;
     this.live--;
     const { distances, rowStart } = this;
     for (let t = 0; t < slot; t++) distances[rowStart[slot] + t] = NaN;
@@ -116,22 +126,15 @@ export class SlotComplex {
     const { freshSlots } = scratch;
     let freshCount = 0;
     for (let s = capacity - 1; s >= 0; s--) if (fresh[s] === 1) freshSlots[freshCount++] = s;
-    // The enclosing radius: each live point's farthest distance, from its old edges here (one
-    // pass in order, which also brings the distances into cache for the merge's lookups) and its
-    // new edges as they are made.
-    const { rowMax } = scratch;
-    rowMax.fill(0);
-    for (let i = 1; i < capacity; i++) {
-      if (slotSeq[i] < 0 || fresh[i] === 1) continue;
-      const row = rowStart[i];
-      let max = rowMax[i];
-      for (let j = 0; j < i; j++) {
-        if (slotSeq[j] < 0 || fresh[j] === 1) continue;
-        const d = distances[row + j];
-        if (d > max) max = d;
-        if (d > rowMax[j]) rowMax[j] = d;
-      }
-      rowMax[i] = max;
+    // The enclosing radius: each live point's farthest distance. A point that stayed keeps
+    // its farthest unless that partner left (then its row is read again); new edges raise it.
+    const { rowMax, farthest, emptied } = this;
+    for (let i = 0; i < capacity; i++) {
+      if (slotSeq[i] < 0) continue;
+      if (fresh[i] === 1) {
+        rowMax[i] = 0;
+        farthest[i] = -1;
+      } else if (farthest[i] < 0 || emptied[farthest[i]] === 1) this.farthestStaying(i);
     }
     const edgesIn = scratch.freshEdges[0];
     const lengthsIn = scratch.freshLength[0];
@@ -144,8 +147,14 @@ export class SlotComplex {
           const length = euclideanFloat32(this.coords, this.dimension, i, j);
           edgesIn[added] = rowStart[i] + j;
           lengthsIn[added++] = length;
-          if (length > rowMax[i]) rowMax[i] = length;
-          if (length > rowMax[j]) rowMax[j] = length;
+          if (length > rowMax[i]) {
+            rowMax[i] = length;
+            farthest[i] = j;
+          }
+          if (length > rowMax[j]) {
+            rowMax[j] = length;
+            farthest[j] = i;
+          }
         }
       } else {
         for (let f = 0; f < freshCount; f++) {
@@ -154,8 +163,14 @@ export class SlotComplex {
           const length = euclideanFloat32(this.coords, this.dimension, i, j);
           edgesIn[added] = rowStart[i] + j;
           lengthsIn[added++] = length;
-          if (length > rowMax[i]) rowMax[i] = length;
-          if (length > rowMax[j]) rowMax[j] = length;
+          if (length > rowMax[i]) {
+            rowMax[i] = length;
+            farthest[i] = j;
+          }
+          if (length > rowMax[j]) {
+            rowMax[j] = length;
+            farthest[j] = i;
+          }
         }
       }
     }
@@ -193,9 +208,35 @@ export class SlotComplex {
     scratch.merged = sorted;
     this.edgeCount = out;
     fresh.fill(0);
+    emptied.fill(0);
     let radius = Infinity;
     for (let s = 0; s < capacity; s++) if (slotSeq[s] >= 0 && rowMax[s] < radius) radius = rowMax[s];
     this.enclosing = this.live <= 1 ? 0 : radius;
+  }
+
+  /** Slot i's farthest distance to the points that stayed (neither new nor emptied), and which point. */
+  private farthestStaying(i: number): void {
+    const { slotSeq, fresh, distances, rowStart, capacity } = this;
+    let max = 0;
+    let at = -1;
+    // Row i holds its edges to lower slots; those to higher slots are in their rows.
+    const row = rowStart[i];
+    for (let j = 0; j < i; j++) {
+      const d = distances[row + j];
+      if (d > max && slotSeq[j] >= 0 && fresh[j] === 0) {
+        max = d;
+        at = j;
+      }
+    }
+    for (let j = i + 1; j < capacity; j++) {
+      const d = distances[rowStart[j] + i];
+      if (d > max && slotSeq[j] >= 0 && fresh[j] === 0) {
+        max = d;
+        at = j;
+      }
+    }
+    this.rowMax[i] = max;
+    this.farthest[i] = at;
   }
 
   /** A copy of the edges between live slots (indices into `distances`) in filtration order, as of the last commit. */
@@ -313,7 +354,6 @@ interface Scratch {
   /** The same lengths as bit patterns (views of `freshLength`), which the radix sort reads. */
   freshBits: [Uint32Array, Uint32Array];
   /** Per slot: its farthest distance to another live slot. */
-  rowMax: Float64Array;
   /** Counts of each byte of the bit patterns, one table of 256 per byte. */
   byteCounts: Int32Array;
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
@@ -342,7 +382,6 @@ function scratchFor(capacity: number): Scratch {
       freshEdges: [new Int32Array(edges + 1), new Int32Array(edges + 1)],
       freshLength: lengths,
       freshBits: [new Uint32Array(lengths[0].buffer), new Uint32Array(lengths[1].buffer)],
-      rowMax: new Float64Array(capacity),
       byteCounts: new Int32Array(4 * 256),
       edges: new Int32Array(edges),
       parent: new Int32Array(capacity),
