@@ -144,33 +144,15 @@ export class SlotComplex {
       if (fresh[i] === 1) {
         for (let j = i - 1; j >= 0; j--) {
           if (slotSeq[j] < 0) continue;
-          const length = euclideanFloat32(this.coords, this.dimension, i, j);
           edgesIn[added] = rowStart[i] + j;
-          lengthsIn[added++] = length;
-          if (length > rowMax[i]) {
-            rowMax[i] = length;
-            farthest[i] = j;
-          }
-          if (length > rowMax[j]) {
-            rowMax[j] = length;
-            farthest[j] = i;
-          }
+          lengthsIn[added++] = this.newEdgeLength(i, j);
         }
       } else {
         for (let f = 0; f < freshCount; f++) {
           const j = freshSlots[f];
           if (j >= i) continue;
-          const length = euclideanFloat32(this.coords, this.dimension, i, j);
           edgesIn[added] = rowStart[i] + j;
-          lengthsIn[added++] = length;
-          if (length > rowMax[i]) {
-            rowMax[i] = length;
-            farthest[i] = j;
-          }
-          if (length > rowMax[j]) {
-            rowMax[j] = length;
-            farthest[j] = i;
-          }
+          lengthsIn[added++] = this.newEdgeLength(i, j);
         }
       }
     }
@@ -212,6 +194,21 @@ export class SlotComplex {
     let radius = Infinity;
     for (let s = 0; s < capacity; s++) if (slotSeq[s] >= 0 && rowMax[s] < radius) radius = rowMax[s];
     this.enclosing = this.live <= 1 ? 0 : radius;
+  }
+
+  /** The length of a new edge ij, which may make either end's farthest point the other. */
+  private newEdgeLength(i: number, j: number): number {
+    const { rowMax, farthest } = this;
+    const length = euclideanFloat32(this.coords, this.dimension, i, j);
+    if (length > rowMax[i]) {
+      rowMax[i] = length;
+      farthest[i] = j;
+    }
+    if (length > rowMax[j]) {
+      rowMax[j] = length;
+      farthest[j] = i;
+    }
+    return length;
   }
 
   /** Slot i's farthest distance to the points that stayed (neither new nor emptied), and which point. */
