@@ -10,7 +10,8 @@
  * events/s through POST /events from a client in another thread (with its latency, which at
  * saturation is the wait in the 2048-event queue), and, diagrams only on one thread, the
  * throughput of recomputing every window from scratch with ripsPersistence (edge collapse
- * on, as in the pipeline) beside that of the pipeline's incremental slot complex; and one
+ * on, as in the pipeline) beside that of the pipeline's incremental slot complex, the two
+ * measured interleaved in slices of 250 ms (diagrams-only.ts); and one
  * window's diagrams timed against Debian's ripser (windowAgainstRipser). Then the cost per
  * event of the whole stream processor (parsing to results) on one thread, in CPU time so a
  * loaded machine does not inflate it, split by stage from a CPU profile (single-thread.ts),
@@ -46,8 +47,7 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
   const sat = await inProcess(w, workers, 0, t.warm, t.sat);
   const paced = await inProcess(w, workers, Math.max(10, Math.round(sat.eventsPerSecond * PACE)), t.warm, t.paced);
   const http = await overHttp(w, workers, t.warm, t.http, sat.eventsPerSecond);
-  const recompute = diagramsOnly(w, t.recompute, "recompute");
-  const incremental = diagramsOnly(w, t.recompute, "incremental");
+  const { recompute, incremental } = diagramsOnly(w, t.recompute);
   const vsRipser = windowAgainstRipser(w);
   // One thread's CPU per event, stage by stage, against Ripser's CPU per window spread over a slide's events.
   const thread = await singleThread(w, single.events);

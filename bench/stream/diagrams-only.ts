@@ -4,13 +4,43 @@ import { ripsPersistence } from "../../src/tda/rips.ts";
 import { demoWindows } from "./demo-windows.ts";
 import { KEYS, type Workload } from "./workloads.ts";
 
+type Mode = "recompute" | "incremental";
+
+/** Slices of this many milliseconds alternate between the two modes. */
+const SLICE_MS = 250;
+
 /**
- * Diagrams only, on this thread, for every window of every key: events/s over `seconds`.
- * `recompute` computes each window from scratch with ripsPersistence (edge collapse on, as
- * in the pipeline); `incremental` keeps a slot complex per key, as the pipeline does, so
- * the two differ only in what a slide redoes.
+ * Diagrams only, on this thread, for every window of every key: events/s of each mode,
+ * measured interleaved over `seconds` each. `recompute` computes each window from scratch
+ * with ripsPersistence (edge collapse on, as in the pipeline); `incremental` keeps a slot
+ * complex per key, as the pipeline does, so the two differ only in what a slide redoes.
+ * Each mode reads its own copy of the demo's events; slices of 250 ms alternate between
+ * them, so a machine whose speed moves between minutes gives both the same share of it
+ * (measured one after the other, their ratio moved by a fifth between runs).
  */
-export function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "incremental"): number {
+export function diagramsOnly(w: Workload, seconds: number): Record<Mode, number> {
+  const placers = { recompute: placer(w, "recompute"), incremental: placer(w, "incremental") };
+  const spent = { recompute: 0, incremental: 0 };
+  const consumed = { recompute: 0, incremental: 0 };
+  let turn: Mode = "recompute";
+  while (spent.recompute + spent.incremental < 2 * seconds * 1000) {
+    const place = placers[turn];
+    const start = performance.now();
+    const until = start + SLICE_MS;
+    let events = 0;
+    while (performance.now() < until) {
+      place(true);
+      events++;
+    }
+    spent[turn] += performance.now() - start;
+    consumed[turn] += events;
+    turn = turn === "recompute" ? "incremental" : "recompute";
+  }
+  return { recompute: (consumed.recompute * 1000) / spent.recompute, incremental: (consumed.incremental * 1000) / spent.incremental };
+}
+
+/** One mode's event handler over its own demo feed, every key's first window already placed (untimed, as the pipeline's warm-up does). */
+function placer(w: Workload, mode: Mode): (compute: boolean) => boolean {
   const feed = demoWindows(w);
   const complexes = new Map<string, { complex: SlotComplex; slots: number[] }>();
   const keysWithWindows = new Set<string>();
@@ -35,14 +65,6 @@ export function diagramsOnly(w: Workload, seconds: number, mode: "recompute" | "
     }
     return true;
   };
-  // Untimed: every key's first window, as the pipeline's warm-up does.
   while (keysWithWindows.size < KEYS) place(false);
-  let consumed = 0;
-  const start = performance.now();
-  const until = start + seconds * 1000;
-  while (performance.now() < until) {
-    place(true);
-    consumed++;
-  }
-  return (consumed * 1000) / (performance.now() - start);
+  return place;
 }
