@@ -18,7 +18,8 @@
  *
  * A complex owns only what must outlive a call: the points, the distances and the sorted edges
  * (about 4·n² bytes for n slots), and each point's farthest distance with the point it is to
- * (so a slide reads again only the rows whose farthest point left, not all n²/2 distances). The merge buffer, the relabelled edges of a partly filled
+ * (so a slide reads again only the rows whose farthest point left, not all n²/2 distances).
+ * The merge buffer, the relabelled edges of a partly filled
  * window and the engine's workspace are scratch shared by every complex of the same capacity
  * (all work is synchronous), so many keys cost little more than their own state. Computing
  * allocates only the result.
@@ -350,7 +351,6 @@ interface Scratch {
   freshLength: [Float32Array, Float32Array];
   /** The same lengths as bit patterns (views of `freshLength`), which the radix sort reads. */
   freshBits: [Uint32Array, Uint32Array];
-  /** Per slot: its farthest distance to another live slot. */
   /** Counts of each byte of the bit patterns, one table of 256 per byte. */
   byteCounts: Int32Array;
   /** The edges ≤ threshold in filtration order, as indices among the live points, for the H1+ reduction. */
