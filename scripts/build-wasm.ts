@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import asc from "assemblyscript/asc";
 
-const KERNELS = [{ source: "src/tda/rips/wasm/edge-collapse.as.ts", output: "src/tda/rips/wasm/edge-collapse-wasm.ts", name: "EDGE_COLLAPSE_WASM" }];
+const KERNELS = [{ source: "src/tda/rips/wasm/kernel.as.ts", output: "src/tda/rips/wasm/kernel-wasm.ts", name: "RIPS_KERNEL_WASM" }];
 
 /** The module's bytes: optimized, with the minimal runtime (the kernels allocate nothing) and no bounds assertions. */
 async function compile(source: string): Promise<Uint8Array> {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { persistenceAboveZero, ripsPersistence } from "../src/tda/index.ts";
-import { enclosingRadius, euclideanFloat32 } from "../src/tda/rips/filtration.ts";
 import { lastUnfilledLength } from "../src/tda/rips/h1-reach.ts";
 import { Workspace } from "../src/tda/rips/workspace.ts";
 import { seededRandom } from "../src/tda/seeded-random.ts";
 import type { Interval } from "../src/tda/types.ts";
+import { sortedWindowOf, type SortedWindow } from "../testkit/windows.ts";
 
 /**
  * H1 cut short (tda/rips/h1-reach.ts): the guess only decides how much work is done, never
@@ -13,24 +13,8 @@ import type { Interval } from "../src/tda/types.ts";
  * an edge closing a cycle after the guess must be caught by the unfilled-edge bound.
  */
 
-interface Window {
-  n: number;
-  lower: Float32Array;
-  sortedEdges: number[];
-  radius: number;
-}
-
-function windowOf(points: number[][]): Window {
-  const n = points.length;
-  const flat = Float32Array.from(points.flat());
-  const lower = new Float32Array((n * (n - 1)) / 2);
-  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) lower[(i * (i - 1)) / 2 + j] = euclideanFloat32(flat, points[0].length, i, j);
-  const radius = enclosingRadius(n, lower);
-  const sortedEdges = Array.from(lower.keys())
-    .filter((e) => lower[e] <= radius)
-    .sort((a, b) => lower[a] - lower[b] || b - a);
-  return { n, lower, sortedEdges, radius };
-}
+type Window = SortedWindow;
+const windowOf = sortedWindowOf;
 
 function h1(w: Window, reachGuess?: number): Interval[] {
   return persistenceAboveZero(w.n, w.lower, w.radius, w.sortedEdges, { maxDim: 1, reachGuess })[1];

@@ -2,15 +2,19 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { persistenceAboveZero } from "../src/tda/rips.ts";
 import { buildFiltration, type Filtration } from "../src/tda/rips/filtration.ts";
+import { Workspace } from "../src/tda/rips/workspace.ts";
 import { collapseEdges, collapseFiltration } from "../src/tda/rips/edge-collapse.ts";
-import { collapseKernel } from "../src/tda/rips/wasm/collapse-kernel.ts";
+import { ripsKernel } from "../src/tda/rips/wasm/rips-kernel.ts";
 import { seededRandom } from "../src/tda/seeded-random.ts";
+import { sortedWindowOf } from "../testkit/windows.ts";
 
 /**
- * The WebAssembly edge-collapse kernel (src/tda/rips/wasm) against the JavaScript pass it
- * stands in for: the same surviving edges with the same ranks, the same rank matrix after,
- * and the same decision to give up; and the committed module is what its source compiles to.
+ * The WebAssembly kernel (src/tda/rips/wasm) against the JavaScript it stands in for. The
+ * edge collapse: the same surviving edges with the same ranks, the same rank matrix after,
+ * and the same decision to give up. H1 of the collapsed filtration: RipsReducer's intervals,
+ * in its order. And the committed module is what its source compiles to.
  */
 
 const settings = { seed: process.env.FC_SEED === undefined ? 4242 : Number(process.env.FC_SEED), numRuns: 60 };
@@ -36,7 +40,7 @@ function bothWays(f: Filtration): { kernel: { indices: number[]; ranks: number[]
 
 describe("WebAssembly edge-collapse kernel", () => {
   it("loads in Node", () => {
-    assert.ok(collapseKernel() !== null);
+    assert.ok(ripsKernel() !== null);
   });
 
   it("keeps the same edges at the same ranks as the JavaScript pass, on loops and clouds of 2 to 300 points (rows of one to five words)", () => {
@@ -93,5 +97,55 @@ describe("WebAssembly edge-collapse kernel", () => {
   it("is committed as its source compiles (npm run build:wasm -- --check)", () => {
     const run = spawnSync(process.execPath, ["scripts/build-wasm.ts", "--check"], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr + run.stdout);
+  });
+});
+
+/** H1 of a window (cut at `threshold`) by the kernel and by the collapse and RipsReducer in JavaScript. */
+function h1BothWays(points: number[][], threshold?: number, workspace = new Workspace()) {
+  const w = sortedWindowOf(points);
+  const t = threshold ?? w.radius;
+  const edges = w.sortedEdges.filter((e) => w.lower[e] <= t);
+  const run = (kernel: boolean) => persistenceAboveZero(w.n, w.lower, t, edges, { maxDim: 1, kernel, workspace })[1];
+  return { kernel: run(true), script: run(false) };
+}
+
+describe("WebAssembly H1 of the collapsed filtration", () => {
+  it("gives RipsReducer's intervals in its order, on loops and clouds of 2 to 300 points, cut at the enclosing radius or below", () => {
+    const workspace = new Workspace();
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 300 }), fc.integer({ min: 0, max: 1e6 }), fc.boolean(), fc.constantFrom(undefined, 0.3, 0.8), (n, seed, loop, cut) => {
+        const points = cloud(n, seed, loop);
+        const { kernel, script } = h1BothWays(points, cut, workspace);
+        assert.deepEqual(kernel, script);
+      }),
+      settings,
+    );
+  });
+
+  it("agrees on ties (integer grids), and on classes that never die below the cut", () => {
+    let unending = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = seededRandom(seed);
+      const points = Array.from({ length: 40 + seed * 4 }, () => [Math.floor(random() * 5), Math.floor(random() * 5), Math.floor(random() * 3)]);
+      const { kernel, script } = h1BothWays(points);
+      assert.deepEqual(kernel, script, `grid, seed ${seed}`);
+      const loop = h1BothWays(cloud(60 + seed, seed, true), 0.6);
+      assert.deepEqual(loop.kernel, loop.script, `loop, seed ${seed}`);
+      unending += loop.kernel.filter(([, death]) => death === Infinity).length;
+    }
+    assert.ok(unending > 0, "no class outlived the cut");
+  });
+
+  it("grows its working regions when a reduction needs more than they hold, with the same result", () => {
+    const kernel = ripsKernel()!;
+    const room = kernel.h1Room;
+    try {
+      kernel.h1Room = 4;
+      const { kernel: small, script } = h1BothWays(cloud(200, 11, true));
+      assert.deepEqual(small, script);
+      assert.ok(kernel.h1Room > 4, "the regions never had to grow");
+    } finally {
+      kernel.h1Room = room;
+    }
   });
 });

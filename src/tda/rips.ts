@@ -6,6 +6,8 @@ import { collapseFiltration } from "./rips/edge-collapse.ts";
 import { collapseByDefault, COLLAPSE_GIVE_UP_TESTS_PER_EDGE } from "./rips/collapse-policy.ts";
 import { edgesUpTo, lastUnfilledLength } from "./rips/h1-reach.ts";
 import { Workspace } from "./rips/workspace.ts";
+import { h1InKernel, rankSortedEdges } from "./rips/kernel-h1.ts";
+import { ripsKernel } from "./rips/wasm/rips-kernel.ts";
 import type { AssemblyHelper } from "./rips/assembly.ts";
 import { TdaInputError, type Interval, type PersistenceResult, type RipsInput } from "./types.ts";
 
@@ -163,6 +165,10 @@ function resultOf(reducer: RipsReducer, f: Filtration, edges: number, cocycles: 
  * where that leaves a tenth of the edges. A caller computing window after window passes
  * the same `workspace` each time, and the working arrays are reused.
  *
+ * H1 alone over Z/2 with the collapse, the common case of a stream, runs from the edges to
+ * the intervals in the WebAssembly kernel (rips/kernel-h1.ts) unless `kernel` is false or
+ * the host has no WebAssembly; both give the same intervals in the same order.
+ *
  * With `maxDim` 1 and a `reachGuess` (a value below which the caller expects every H1
  * class to die, such as the last death in its previous window), H1 is first computed only
  * up to that value or the last unfilled edge, whichever is later, and kept when no class is
@@ -174,9 +180,9 @@ export function persistenceAboveZero(
   lower: Float32Array,
   threshold: number,
   sortedEdges: ArrayLike<number>,
-  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace; reachGuess?: number },
+  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace; reachGuess?: number; kernel?: boolean },
 ): Interval[][] {
-  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace(), reachGuess } = options;
+  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace(), reachGuess, kernel = true } = options;
   checkOptions(maxDim, modulus);
   checkIndexRange(n, maxDim);
   const m = sortedEdges.length;
@@ -185,11 +191,11 @@ export function persistenceAboveZero(
     const first = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess, workspace.edgeTops(n));
     for (const reach of [first, (first + threshold) / 2]) {
       if (reach >= threshold) break;
-      const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, workspace);
+      const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, kernel, workspace);
       if (intervals[1].every(([, death]) => death !== Infinity)) return intervals;
     }
   }
-  return reduceSortedEdges(n, lower, threshold, sortedEdges, m, maxDim, modulus, collapse, workspace);
+  return reduceSortedEdges(n, lower, threshold, sortedEdges, m, maxDim, modulus, collapse, kernel, workspace);
 }
 
 /** Dimensions 1…maxDim from the first `count` sorted edges, which reach up to `threshold`. */
@@ -202,8 +208,11 @@ function reduceSortedEdges(
   maxDim: number,
   modulus: number,
   collapse: boolean,
+  useKernel: boolean,
   workspace: Workspace,
 ): Interval[][] {
+  const kernel = useKernel && collapse && maxDim === 1 && modulus === 2 ? ripsKernel() : null;
+  if (kernel !== null) return [[], h1InKernel(kernel, n, lower, sortedEdges, count, workspace.edgeTops(n), workspace.float32("values", count))];
   const full = filtrationFromSortedEdges(n, lower, threshold, sortedEdges, count, workspace);
   const f = collapse ? collapseFiltration(full, workspace) : full;
   const reducer = new RipsReducer(f, maxDim, modulus, { workspace, skipH0Intervals: true });
@@ -212,47 +221,28 @@ function reduceSortedEdges(
 }
 
 /**
- * Ranks straight from edges already in filtration order: no sort, one pass. Its arrays live in
- * `workspace`. Absent pairs get rank m, above every rank the pass can hand out, so the
- * matrix is filled before the number of distinct values is known.
+ * Ranks straight from edges already in filtration order: no sort. Its arrays live in
+ * `workspace`. Absent pairs get rank m, above every rank the pass can hand out.
  */
 function filtrationFromSortedEdges(n: number, lower: Float32Array, threshold: number, sortedEdges: ArrayLike<number>, m: number, workspace: Workspace): Filtration {
   const values = workspace.float32("values", m);
-  const tops = workspace.edgeTops(n);
   const ends = { top: workspace.int32("endsTop", m), bottom: workspace.int32("endsBottom", m) };
   const infinite = m;
-  const dense = workspace.int32("ranks", n * n).fill(infinite);
   const edges = SimplexList.of(workspace.float64("edgeIndices", m), workspace.int32("edgeRanks", m));
-  const rank = rankSortedEdges(n, lower, sortedEdges, m, tops, values, dense, edges, ends);
+  const rank = rankSortedEdges(lower, sortedEdges, m, workspace.edgeTops(n), values, ends.top, ends.bottom, edges.ranks);
+  const dense = denseRanks(n, m, infinite, ends, edges.ranks, workspace.int32("ranks", n * n));
+  for (let k = 0; k < m; k++) edges.indices[k] = sortedEdges[k];
   const ranksOfValues = values.subarray(0, rank + 1);
   return rankMatrixFiltration(n, threshold, ranksOfValues, infinite, dense, edges, [m ? ranksOfValues[0] : 0, m ? ranksOfValues[rank] : 0], ends);
 }
 
-/**
- * The pass of filtrationFromSortedEdges; returns the last rank given. A function of its own:
- * V8 compiles a long loop while it runs, and code compiled so drops out at the first property
- * access after the loop that had not run yet.
- */
-function rankSortedEdges(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, m: number, tops: Int32Array, values: Float32Array, dense: Int32Array, edges: SimplexList, ends: EdgeEnds): number {
+/** The n×n rank matrix of the first m edges: each edge's rank at both of its entries, `infinite` elsewhere. */
+function denseRanks(n: number, m: number, infinite: number, ends: EdgeEnds, ranks: Int32Array, dense: Int32Array): Int32Array {
+  dense.fill(infinite);
   const { top, bottom } = ends;
-  const { indices, ranks } = edges;
-  let rank = -1;
-  let last = NaN;
   for (let k = 0; k < m; k++) {
-    const e = sortedEdges[k];
-    const d = lower[e];
-    if (d !== last) {
-      values[++rank] = d;
-      last = d;
-    }
-    const i = tops[e];
-    const j = e - (i * (i - 1)) / 2;
-    top[k] = i;
-    bottom[k] = j;
-    dense[i * n + j] = rank;
-    dense[j * n + i] = rank;
-    indices[k] = e;
-    ranks[k] = rank;
+    dense[top[k] * n + bottom[k]] = ranks[k];
+    dense[bottom[k] * n + top[k]] = ranks[k];
   }
-  return rank;
+  return dense;
 }

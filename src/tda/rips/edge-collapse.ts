@@ -21,7 +21,7 @@
 import { edgeTop, type EdgeEnds, type Filtration } from "./filtration.ts";
 import { SimplexList } from "./simplex-list.ts";
 import { Workspace } from "./workspace.ts";
-import { collapseKernel, type CollapseKernel } from "./wasm/collapse-kernel.ts";
+import { ripsKernel, type RipsKernel } from "./wasm/rips-kernel.ts";
 
 /** A time after every rank. */
 const NEVER = 0x7fffffff;
@@ -64,7 +64,7 @@ export function collapseEdges(n: number, ranks: Int32Array, infinite: number, ed
 /** collapseEdges, or null (ranks as they were) when the sample's domination tests average above `giveUpAbove`. */
 function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges: SimplexList, workspace: Workspace, ends: EdgeEnds | undefined, giveUpAbove: number, useKernel = true): SimplexList | null {
   const checkAt = giveUpAbove === Infinity || edges.size < GIVE_UP_MIN_EDGES ? -1 : edges.size - Math.max(GIVE_UP_MIN_EDGES, Math.ceil(edges.size * GIVE_UP_SAMPLE));
-  const kernel = useKernel ? collapseKernel() : null;
+  const kernel = useKernel ? ripsKernel() : null;
   let survivors: { count: number; kept: Int32Array; keptRank: Int32Array; top: Int32Array; bottom: Int32Array };
   if (kernel !== null) {
     const count = collapseInKernel(kernel, n, ranks, infinite, edges, ends, checkAt, giveUpAbove);
@@ -91,7 +91,7 @@ function collapseOrGiveUp(n: number, ranks: Int32Array, infinite: number, edges:
 }
 
 /** The backward pass in the kernel, on copies of the inputs (`ranks` is left as it was): the survivors' count, or -1. */
-function collapseInKernel(kernel: CollapseKernel, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, ends: EdgeEnds | undefined, checkAt: number, giveUpAbove: number): number {
+function collapseInKernel(kernel: RipsKernel, n: number, ranks: Int32Array, infinite: number, edges: SimplexList, ends: EdgeEnds | undefined, checkAt: number, giveUpAbove: number): number {
   const m = edges.size;
   kernel.reserve(n, m);
   kernel.ranks.set(ranks.subarray(0, n * n));
