@@ -11,10 +11,10 @@ import asc from "assemblyscript/asc";
 
 const KERNELS = [{ source: "src/tda/rips/wasm/kernel.as.ts", output: "src/tda/rips/wasm/kernel-wasm.ts", name: "RIPS_KERNEL_WASM" }];
 
-/** The module's bytes: optimized, with the minimal runtime (the kernels allocate nothing) and no bounds assertions. */
+/** The module's bytes: optimized, with the minimal runtime (the kernels allocate nothing), no bounds assertions, and function names (for profiles). */
 async function compile(source: string): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
-  const { error, stderr } = await asc.main([source, "-O3", "--runtime", "stub", "--noAssert", "--outFile", "kernel.wasm"], {
+  const { error, stderr } = await asc.main([source, "-O3", "--runtime", "stub", "--noAssert", "--debug", "--outFile", "kernel.wasm"], {
     writeFile(name: string, contents: Uint8Array | string) {
       if (name.endsWith(".wasm")) binary = contents as Uint8Array;
     },

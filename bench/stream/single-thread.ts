@@ -57,7 +57,7 @@ const STAGE_OF_FILE: Array<[RegExp, Stage]> = [
   [/\/src\/stream\/(validate|processor|key-stream|counts)\.ts$/, "parse"],
   [/\/src\/stream\/(slot-complex|point-ring)\.ts$/, "complex update"],
   [/\/src\/tda\/rips\/edge-collapse\.ts$/, "collapse"],
-  [/\/src\/tda\/(rips\.ts|rips\/(filtration|h1-reach)\.ts)$/, "filtration"],
+  [/\/src\/tda\/(rips\.ts|rips\/(filtration|h1-reach|kernel-h1)\.ts)$/, "filtration"],
   [/\/src\/tda\/rips\/[^/]+\.ts$/, "reduction"],
   [/\/src\/tda\/distance\/|\/src\/stream\/detector\.ts$/, "detector"],
   [/\/src\/stream\/(features|feature-tracker)\.ts$|\/src\/tda\/(diagram-json|analytics)\.ts$/, "results"],
@@ -78,9 +78,12 @@ function stageOf(frame: ProfileNode["callFrame"]): Stage | null {
     if (frame.functionName === "diagramDistance") return "detector";
     return "results";
   }
-  // WebAssembly frames carry no source file: on the stream's path the only module is the
-  // edge-collapse kernel (src/tda/rips/wasm).
-  if (frame.url.startsWith("wasm://")) return "collapse";
+  // WebAssembly frames carry no source file; the kernel's (src/tda/rips/wasm) are named by
+  // its source file and function.
+  if (frame.url.startsWith("wasm://")) {
+    if (frame.functionName.includes("edge-collapse.as/")) return "collapse";
+    return frame.functionName.endsWith("/fillRanks") ? "filtration" : "reduction";
+  }
   for (const [pattern, stage] of STAGE_OF_FILE) if (pattern.test(frame.url)) return stage;
   return frame.url.includes("/src/") ? "other" : null;
 }

@@ -5,7 +5,7 @@
  * checks; the pass runs about twice as fast as the same steps in JavaScript. It works on
  * its own copy of the inputs, in this module's memory.
  *
- * Layout (collapse-kernel.ts): the caller writes the n×n rank matrix at `ranks`, and each
+ * Layout (rips-kernel.ts): the caller writes the n×n rank matrix at `ranks`, and each
  * edge's rank and ends at `edgeRanks`, `tops` and `bottoms` (filtration order), and reads the
  * surviving edges (by position, last first) and their ranks at `kept` and `keptRanks`. Rows
  * are ⌈n/64⌉ words per vertex at `present` and `alive`; the other regions are scratch.
