@@ -119,7 +119,9 @@ export function* endlessDemoEvents(options: { keys?: number; seed?: number; even
       startTs: 1_700_000_000_000 + round * eventsPerKey * intervalMs,
     })) {
       last = event.index;
-      yield { ...event, index: offset + event.index };
+      // Each event is a fresh object: renumbered in place rather than copied.
+      event.index += offset;
+      yield event;
     }
     offset += last + 1;
   }
