@@ -63,9 +63,16 @@ describe("H1 up to a guessed reach", () => {
       const points = trial % 2 === 0 ? Array.from({ length: n }, () => [random(), random()]) : loops(n, 100 + trial);
       const w = windowOf(points);
       const tops = new Workspace().edgeTops(w.n);
+      // Witnesses kept across calls, and stale ones (random vertices, some out of range) as a window left behind.
+      const kept = new Uint16Array(w.lower.length);
+      const stale = Uint16Array.from(w.lower, () => Math.floor(random() * (w.n + 5)));
       for (const above of [0, w.radius * 0.3, w.radius * 0.6, w.radius * 0.9, w.radius]) {
-        assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, tops), bruteForce(w, above), `trial ${trial}, above ${above}`);
+        const expected = bruteForce(w, above);
+        assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, tops), expected, `trial ${trial}, above ${above}`);
+        assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, tops, kept), expected, `trial ${trial}, above ${above}, kept witnesses`);
+        assert.equal(lastUnfilledLength(w.n, w.lower, w.sortedEdges, w.sortedEdges.length, above, tops, stale), expected, `trial ${trial}, above ${above}, stale witnesses`);
       }
+      assert.ok(kept.some((x) => x !== 0), `trial ${trial}: no witness was kept`);
     }
   });
 

@@ -1,4 +1,4 @@
-import { enclosingRadius, euclideanFloat32 } from "../src/tda/rips/filtration.ts";
+import { enclosingRadius, euclideanFloat32 } from "../src/tda/rips.ts";
 
 /** A window as a stream keeps it (src/stream/slot-complex.ts): float32 distances, and the edges within the enclosing radius in filtration order. */
 export interface SortedWindow {

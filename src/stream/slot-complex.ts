@@ -17,8 +17,9 @@
  *   above (tda/rips.ts persistenceAboveZero), which then needs no sort.
  *
  * A complex owns only what must outlive a call: the points, the distances and the sorted edges
- * (about 4·n² bytes for n slots), and each point's farthest distance with the point it is to
- * (so a slide reads again only the rows whose farthest point left, not all n²/2 distances).
+ * (about 4·n² bytes for n slots), each point's farthest distance with the point it is to
+ * (so a slide reads again only the rows whose farthest point left, not all n²/2 distances),
+ * and per edge the point that last filled it (n² bytes; tda/rips/h1-reach.ts).
  * The merge buffer, the relabelled edges of a partly filled
  * window and the engine's workspace are scratch shared by every complex of the same capacity
  * (all work is synchronous), so many keys cost little more than their own state. Computing
@@ -27,7 +28,7 @@
 import { euclideanFloat32, persistenceAboveZero, edgesUpTo, Workspace } from "../tda/rips.ts";
 import type { Diagrams, Interval } from "../tda/types.ts";
 
-/** Most slots a complex can have: a window that large keeps 33 MB of distances and edges. */
+/** Most slots a complex can have: a window that large keeps 42 MB of distances, edges and witnesses. */
 export const MAX_WINDOW_POINTS = 2896;
 
 export class SlotComplex {
@@ -60,6 +61,8 @@ export class SlotComplex {
   private readonly emptied: Uint8Array;
   /** Where H1 is expected to end, from the previous computation (tda/rips/h1-reach.ts, used for H1 alone); undefined before the first. */
   private reachGuess: number | undefined;
+  /** Per edge index, the point that last filled that edge (tda/rips/h1-reach.ts): a guess tried first at the next window. */
+  private readonly witnesses: Uint16Array;
 
   constructor(capacity: number, dimension: number) {
     if (capacity < 1 || capacity > MAX_WINDOW_POINTS) throw new RangeError(`slot complex: capacity ${capacity} must be from 1 to ${MAX_WINDOW_POINTS}`);
@@ -76,6 +79,7 @@ export class SlotComplex {
     this.rowMax = new Float64Array(capacity);
     this.farthest = new Int32Array(capacity).fill(-1);
     this.emptied = new Uint8Array(capacity);
+    this.witnesses = new Uint16Array(edges);
     this.scratch = scratchFor(capacity);
     this.tops = this.scratch.workspace.edgeTops(capacity);
   }
@@ -303,7 +307,7 @@ export class SlotComplex {
         }
         within = edges.subarray(0, edgeCount);
       }
-      const higher = persistenceAboveZero(n, lower, radius, within, { maxDim, modulus, workspace: this.scratch.workspace, reachGuess: this.reachGuess });
+      const higher = persistenceAboveZero(n, lower, radius, within, { maxDim, modulus, workspace: this.scratch.workspace, reachGuess: this.reachGuess, witnesses: this.witnesses });
       this.reachGuess = REACH_MARGIN * lastDeath(higher[1] ?? []);
       for (let d = 1; d <= maxDim; d++) diagrams[d] = (higher[d] ?? []) as Interval[];
     }

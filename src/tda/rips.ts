@@ -173,22 +173,23 @@ function resultOf(reducer: RipsReducer, f: Filtration, edges: number, cocycles: 
  * class to die, such as the last death in its previous window), H1 is first computed only
  * up to that value or the last unfilled edge, whichever is later, and kept when no class is
  * alive there (rips/h1-reach.ts); otherwise halfway to the threshold, then up to it. The
- * result is the same.
+ * result is the same. `witnesses` (one entry per pair of points), kept by the caller from
+ * window to window, speeds up finding that last unfilled edge (see lastUnfilledLength).
  */
 export function persistenceAboveZero(
   n: number,
   lower: Float32Array,
   threshold: number,
   sortedEdges: ArrayLike<number>,
-  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace; reachGuess?: number; kernel?: boolean },
+  options: { maxDim: number; modulus?: number; collapse?: boolean; workspace?: Workspace; reachGuess?: number; witnesses?: Uint16Array; kernel?: boolean },
 ): Interval[][] {
-  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace(), reachGuess, kernel = true } = options;
+  const { maxDim, modulus = 2, collapse = true, workspace = new Workspace(), reachGuess, witnesses, kernel = true } = options;
   checkOptions(maxDim, modulus);
   checkIndexRange(n, maxDim);
   const m = sortedEdges.length;
   if (maxDim === 1 && reachGuess !== undefined) {
     // The guess, then halfway from it to the threshold: a class outliving the guess usually dies soon after.
-    const first = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess, workspace.edgeTops(n));
+    const first = lastUnfilledLength(n, lower, sortedEdges, m, reachGuess, workspace.edgeTops(n), witnesses);
     for (const reach of [first, (first + threshold) / 2]) {
       if (reach >= threshold) break;
       const intervals = reduceSortedEdges(n, lower, reach, sortedEdges, edgesUpTo(lower, sortedEdges, m, reach), maxDim, modulus, collapse, kernel, workspace);

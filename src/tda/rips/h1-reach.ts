@@ -21,9 +21,14 @@
  * vertex is strictly nearer both its ends than they are to each other; ties are not
  * resolved, so an edge filled only through equal lengths counts as unfilled, which can only
  * make the bound larger. `tops` maps an edge index to its larger vertex (Workspace.edgeTops).
+ *
+ * `witnesses`, per edge index, is where a caller computing window after window over the
+ * same indices keeps the vertex that last filled each edge (a stream's slot complex: a
+ * slide keeps most points, and with them most of these). Entries are only tried first, and
+ * checked like any other vertex, so a stale one costs a test and never changes the answer.
  */
-export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number, tops: Int32Array): number {
-  // The vertex that filled the last edge is tried first: long edges share central vertices.
+export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: ArrayLike<number>, count: number, above: number, tops: Int32Array, witnesses?: Uint16Array): number {
+  // Then the vertex that filled the last edge: long edges share central vertices.
   let hint = 0;
   for (let k = count - 1; k >= 0; k--) {
     const e = sortedEdges[k];
@@ -31,10 +36,16 @@ export function lastUnfilledLength(n: number, lower: Float32Array, sortedEdges: 
     if (length <= above) break;
     const u = tops[e];
     const v = e - (u * (u - 1)) / 2;
-    if (nearerToBoth(lower, u, v, hint, length)) continue;
-    hint = -1;
-    for (let w = 0; w < n && hint < 0; w++) if (nearerToBoth(lower, u, v, w, length)) hint = w;
-    if (hint < 0) return length;
+    if (witnesses !== undefined) {
+      const w = witnesses[e];
+      if (w < n && nearerToBoth(lower, u, v, w, length)) continue;
+    }
+    if (!nearerToBoth(lower, u, v, hint, length)) {
+      hint = -1;
+      for (let w = 0; w < n && hint < 0; w++) if (nearerToBoth(lower, u, v, w, length)) hint = w;
+      if (hint < 0) return length;
+    }
+    if (witnesses !== undefined) witnesses[e] = hint;
   }
   return above;
 }
