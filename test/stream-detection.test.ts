@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { StreamProcessor } from "../src/stream/processor.ts";
 import { demoData } from "../src/adapters/demo/generator.ts";
 import type { StreamConfig, WindowResult } from "../src/stream/types.ts";
+import { medianOf } from "../src/stream/detector.ts";
+import { seededRandom } from "../src/tda/seeded-random.ts";
 
 test("demo data: every change flagged within two window lengths, false alarms on stable keys ≤ 0.5%", () => {
   const scales = [
@@ -47,5 +49,25 @@ test("demo data: every change flagged within two window lengths, false alarms on
     );
     assert.ok(scored.length > 200, `${name}: scored stable windows ${scored.length}`);
     assert.ok(rate <= 0.005, `${name}: false alarm rate ${rate}`);
+  }
+});
+
+test("the detector's median and median absolute deviation equal a sort's, with ties and both parities", () => {
+  const random = seededRandom(5);
+  const sortedMedian = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const n = s.length;
+    return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  };
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 1 + Math.floor(random() * 60);
+    // Few distinct values in some trials: many ties.
+    const distinct = trial % 3 === 0 ? 3 : 1000;
+    const values = Array.from({ length: n }, () => Math.floor(random() * distinct) / 7);
+    const before = [...values];
+    const median = medianOf(values, 0);
+    assert.equal(median, sortedMedian(values), `trial ${trial}`);
+    assert.equal(medianOf(values, median, true), sortedMedian(values.map((v) => Math.abs(v - median))), `trial ${trial}, deviation`);
+    assert.deepEqual(values, before, "the values are left as they were");
   }
 });

@@ -77,12 +77,45 @@ function scoreAndRecord(distance: number, history: number[], config: ResolvedCon
   return verdict;
 }
 
-/** Median of `values`, or with `absolute` the median of |value − centre|. */
-function medianOf(values: number[], centre: number, absolute = false): number {
+/** Median of `values`, or with `absolute` the median of |value − centre|: by selection, not a sort. */
+export function medianOf(values: number[], centre: number, absolute = false): number {
   const n = values.length;
   if (scratch.values.length < n) scratch.values = new Float64Array(Math.max(n, 2 * scratch.values.length));
   const work = scratch.values.subarray(0, n);
   for (let i = 0; i < n; i++) work[i] = absolute ? Math.abs(values[i] - centre) : values[i];
-  work.sort();
-  return n % 2 === 1 ? work[(n - 1) / 2] : (work[n / 2 - 1] + work[n / 2]) / 2;
+  const upper = selectNth(work, n >> 1);
+  if (n % 2 === 1) return upper;
+  // The other middle value is the largest of those selection left below it.
+  let lower = work[0];
+  for (let i = 1; i < n >> 1; i++) if (work[i] > lower) lower = work[i];
+  return (lower + upper) / 2;
+}
+
+/**
+ * The k-th smallest of `a` (Hoare's selection, middle pivot), leaving every smaller-placed
+ * value in a[0..k) and the rest after it. The values are finite, so the order is total.
+ */
+function selectNth(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (left < right) {
+    const pivot = a[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
 }
