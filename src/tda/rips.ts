@@ -1,4 +1,4 @@
-import { buildFiltration, rankMatrixFiltration, type EdgeEnds, type Filtration } from "./rips/filtration.ts";
+import { buildFiltration, rankMatrixFiltration, rankSortedEdges, type EdgeEnds, type Filtration } from "./rips/filtration.ts";
 import { SimplexList } from "./rips/simplex-list.ts";
 import { checkModulus } from "./rips/modular.ts";
 import { RipsReducer } from "./rips/reducer.ts";
@@ -6,7 +6,7 @@ import { collapseFiltration } from "./rips/edge-collapse.ts";
 import { collapseByDefault, COLLAPSE_GIVE_UP_TESTS_PER_EDGE } from "./rips/collapse-policy.ts";
 import { edgesUpTo, lastUnfilledLength } from "./rips/h1-reach.ts";
 import { Workspace } from "./rips/workspace.ts";
-import { h1InKernel, rankSortedEdges } from "./rips/kernel-h1.ts";
+import { h1InKernel } from "./rips/kernel-h1.ts";
 import { ripsKernel } from "./rips/wasm/rips-kernel.ts";
 import type { AssemblyHelper } from "./rips/assembly.ts";
 import { TdaInputError, type Interval, type PersistenceResult, type RipsInput } from "./types.ts";

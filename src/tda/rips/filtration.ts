@@ -61,6 +61,30 @@ export function sortEdgesByRank(byDecreasingIndex: SimplexList, rankCount: numbe
 const DENSE_MAX_N = 4096;
 const MAX_LOWER_ENTRIES = 2 ** 28;
 
+/**
+ * Ranks straight from edges already in filtration order, one pass: each edge's ends and
+ * rank, and each rank's length in `values`. Returns the last rank given. A function of its
+ * own: V8 compiles a long loop while it runs, and code compiled so drops out at the first
+ * property access after the loop that had not run yet.
+ */
+export function rankSortedEdges(lower: Float32Array, sortedEdges: ArrayLike<number>, m: number, tops: Int32Array, values: Float32Array, top: Int32Array, bottom: Int32Array, ranks: Int32Array): number {
+  let rank = -1;
+  let last = NaN;
+  for (let k = 0; k < m; k++) {
+    const e = sortedEdges[k];
+    const d = lower[e];
+    if (d !== last) {
+      values[++rank] = d;
+      last = d;
+    }
+    const i = tops[e];
+    top[k] = i;
+    bottom[k] = e - (i * (i - 1)) / 2;
+    ranks[k] = rank;
+  }
+  return rank;
+}
+
 /** Ripser's float arithmetic: each difference, square and sum rounded to 32 bits. */
 export function euclideanFloat32(points: ArrayLike<number>, dimension: number, a: number, b: number): number {
   const fr = Math.fround;

@@ -6,6 +6,7 @@
  * `skipH0Intervals`, in the same order (test/wasm-kernel.test.ts holds the two together).
  */
 import type { Interval } from "../types.ts";
+import { rankSortedEdges } from "./filtration.ts";
 import { ABSENT_RANK, type RipsKernel } from "./wasm/rips-kernel.ts";
 
 /**
@@ -23,28 +24,4 @@ export function h1InKernel(kernel: RipsKernel, n: number, lower: Float32Array, s
   const intervals: Interval[] = new Array(count);
   for (let i = 0; i < count; i++) intervals[i] = [values[births[i]], deaths[i] < 0 ? Infinity : values[deaths[i]]];
   return intervals;
-}
-
-/**
- * Ranks straight from edges already in filtration order, one pass: each edge's ends and
- * rank, and each rank's length in `values`. Returns the last rank given. A function of its
- * own: V8 compiles a long loop while it runs, and code compiled so drops out at the first
- * property access after the loop that had not run yet.
- */
-export function rankSortedEdges(lower: Float32Array, sortedEdges: ArrayLike<number>, m: number, tops: Int32Array, values: Float32Array, top: Int32Array, bottom: Int32Array, ranks: Int32Array): number {
-  let rank = -1;
-  let last = NaN;
-  for (let k = 0; k < m; k++) {
-    const e = sortedEdges[k];
-    const d = lower[e];
-    if (d !== last) {
-      values[++rank] = d;
-      last = d;
-    }
-    const i = tops[e];
-    top[k] = i;
-    bottom[k] = e - (i * (i - 1)) / 2;
-    ranks[k] = rank;
-  }
-  return rank;
 }

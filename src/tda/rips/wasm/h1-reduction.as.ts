@@ -465,7 +465,8 @@ export function h1(
       }
       if (pivotRank > rank) { set32(births, intervals, rank); set32(deaths, intervals, pivotRank); intervals++; }
       set32(pivotColumn, tableAdd(pivotKeys, pivotMask, pivotIndex), c);
-      // The column of V: the added edges that occur an odd number of times.
+      // The column of V: the added edges that occur an odd number of times. Each cell is
+      // zeroed as it is emitted, so every toggle is back to 0 for the next column.
       for (let i = 0; i < added; i++) { const cell = toggled + <usize>(at32(addU, i) * n + at32(addV, i)); store<u8>(cell, load<u8>(cell) ^ 1); }
       for (let i = 0; i < added; i++) {
         const cell = toggled + <usize>(at32(addU, i) * n + at32(addV, i));
@@ -474,7 +475,6 @@ export function h1(
         if (stored == room) return -2;
         set32(vU, stored, at32(addU, i)); set32(vV, stored, at32(addV, i)); set32(vR, stored, at32(addR, i)); stored++;
       }
-      for (let i = 0; i < added; i++) store<u8>(toggled + <usize>(at32(addU, i) * n + at32(addV, i)), 0);
       set32(vStart, c + 1, stored);
       break;
     }
@@ -495,8 +495,7 @@ function find(parent: usize, v: i32): i32 {
 function sortKeys(keys: usize, values: usize, count: i32): void {
   for (let start = (count >> 1) - 1; start >= 0; start--) siftDown(keys, values, start, count);
   for (let end = count - 1; end > 0; end--) {
-    const k = at64(keys, 0); set64(keys, 0, at64(keys, end)); set64(keys, end, k);
-    const x = at32(values, 0); set32(values, 0, at32(values, end)); set32(values, end, x);
+    swapEntries(keys, values, 0, end);
     siftDown(keys, values, 0, end);
   }
 }
@@ -507,8 +506,12 @@ function siftDown(keys: usize, values: usize, at: i32, count: i32): void {
     if (child >= count) return;
     if (child + 1 < count && at64(keys, child + 1) > at64(keys, child)) child++;
     if (at64(keys, child) <= at64(keys, i)) return;
-    const k = at64(keys, i); set64(keys, i, at64(keys, child)); set64(keys, child, k);
-    const x = at32(values, i); set32(values, i, at32(values, child)); set32(values, child, x);
+    swapEntries(keys, values, i, child);
     i = child;
   }
+}
+/** Swaps entries i and j of the keys and of their values. */
+@inline function swapEntries(keys: usize, values: usize, i: i32, j: i32): void {
+  const k = at64(keys, i); set64(keys, i, at64(keys, j)); set64(keys, j, k);
+  const x = at32(values, i); set32(values, i, at32(values, j)); set32(values, j, x);
 }
