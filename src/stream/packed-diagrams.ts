@@ -9,16 +9,42 @@ import { TdaInputError, type Diagrams } from "../tda/types.ts";
 /** By dimension: [birth, death, birth, death, …]. */
 export type PackedDiagrams = Array<Array<number | null>>;
 
-export function packDiagrams(diagrams: Diagrams): PackedDiagrams {
-  return diagrams.map((intervals) => {
-    const packed: Array<number | null> = new Array(2 * intervals.length);
+/**
+ * Diagrams as a window kept in memory holds them (the detector's earlier windows): per
+ * dimension one array of births and deaths interleaved, an infinite death as Infinity. A key
+ * keeps a dozen or more such windows; as pairs they would cost an object per interval, each
+ * living long enough to be copied by young-generation collections and marked by old ones.
+ */
+export type FlatDiagrams = number[][];
+
+export function flattenDiagrams(diagrams: Diagrams): FlatDiagrams {
+  const flat: FlatDiagrams = new Array(diagrams.length);
+  for (let d = 0; d < diagrams.length; d++) {
+    const intervals = diagrams[d];
+    const values: number[] = new Array(2 * intervals.length);
     for (let i = 0; i < intervals.length; i++) {
-      const [birth, death] = intervals[i];
-      packed[2 * i] = birth;
-      packed[2 * i + 1] = death === Infinity ? null : death;
+      const interval = intervals[i];
+      values[2 * i] = interval[0];
+      values[2 * i + 1] = interval[1];
     }
-    return packed;
-  });
+    flat[d] = values;
+  }
+  return flat;
+}
+
+export function unflattenDiagrams(flat: FlatDiagrams): Diagrams {
+  const diagrams: Diagrams = new Array(flat.length);
+  for (let d = 0; d < flat.length; d++) {
+    const values = flat[d];
+    const intervals: Diagrams[number] = new Array(values.length / 2);
+    for (let i = 0; i < intervals.length; i++) intervals[i] = [values[2 * i], values[2 * i + 1]];
+    diagrams[d] = intervals;
+  }
+  return diagrams;
+}
+
+export function packDiagrams(flat: FlatDiagrams): PackedDiagrams {
+  return flat.map((values) => values.map((v) => (v === Infinity ? null : v)));
 }
 
 /** Packed diagrams are a list; diagram JSON (`{"0": [[b, d], …]}`) is an object. */

@@ -18,7 +18,7 @@ import type { ResolvedConfig, ResolvedScale } from "./config.ts";
 import { lastingSpan, scoreWindow, type DetectorState } from "./detector.ts";
 import { trackFeatures, type TrackedFeature } from "./feature-tracker.ts";
 import { windowFeatures } from "./features.ts";
-import { isPackedDiagrams, packDiagrams, unpackDiagrams } from "./packed-diagrams.ts";
+import { flattenDiagrams, isPackedDiagrams, packDiagrams, unflattenDiagrams, unpackDiagrams, type FlatDiagrams } from "./packed-diagrams.ts";
 import { PointRing } from "./point-ring.ts";
 import { SlotComplex } from "./slot-complex.ts";
 import type { OutputRecord, ScaleState, WindowResult } from "./types.ts";
@@ -32,7 +32,9 @@ const INITIAL_WINDOW_POINTS = 32;
 interface RecentWindow {
   firstSeq: number;
   lastSeq: number;
-  diagrams: Diagrams;
+  flat: FlatDiagrams;
+  /** The same diagrams as intervals, kept for the newest window only (the next one's previous). */
+  diagrams: Diagrams | null;
 }
 
 export class ScaleWindow {
@@ -127,15 +129,16 @@ export class ScaleWindow {
         break;
       }
     }
-    const distance = previous === null ? null : diagramDistance(previous.diagrams, diagrams);
+    const distance = previous === null ? null : diagramDistance(intervalsOf(previous), diagrams);
     // Windows that do not overlap (slide ≥ size): the previous window is the reference.
     const referenceDistance = referenceIndex < 0
       ? null
-      : referenceIndex === this.recent.length - 1 ? distance : diagramDistance(this.recent[referenceIndex].diagrams, diagrams);
+      : referenceIndex === this.recent.length - 1 ? distance : diagramDistance(intervalsOf(this.recent[referenceIndex]), diagrams);
     const verdict = referenceDistance === null ? { score: null, anomaly: false } : scoreWindow(referenceDistance, this.detector, this.span, this.config.detector);
     // Later windows start no earlier, so no earlier entry can be their reference.
     if (referenceIndex > 0) this.recent.splice(0, referenceIndex);
-    this.recent.push({ firstSeq, lastSeq, diagrams });
+    if (previous !== null) previous.diagrams = null;
+    this.recent.push({ firstSeq, lastSeq, flat: flattenDiagrams(diagrams), diagrams });
 
     const result: WindowResult = {
       type: "window",
@@ -222,7 +225,7 @@ export class ScaleWindow {
       coords,
       pointsSeen: this.pointsSeen,
       nextWindowStart: this.nextWindowStart,
-      recent: this.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: packDiagrams(r.diagrams) })),
+      recent: this.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: packDiagrams(r.flat) })),
       recentReference: [...this.detector.recent],
       history: [...this.detector.history],
       features: this.tracking.features.map((f) => ({ ...f, death: Number.isFinite(f.death) ? f.death : null })),
@@ -237,7 +240,10 @@ export class ScaleWindow {
     window.nextWindowStart = state.nextWindowStart;
     // Diagrams as JSON: a checkpoint from before they were packed.
     const diagrams = (d: unknown) => (isPackedDiagrams(d) ? unpackDiagrams(d, "stream state") : diagramsFromJson(d, "stream state"));
-    window.recent = state.recent.map((r) => ({ firstSeq: r.firstSeq, lastSeq: r.lastSeq, diagrams: padDiagrams(diagrams(r.diagrams), config.maxDim) }));
+    window.recent = state.recent.map((r, k) => {
+      const restored = padDiagrams(diagrams(r.diagrams), config.maxDim);
+      return { firstSeq: r.firstSeq, lastSeq: r.lastSeq, flat: flattenDiagrams(restored), diagrams: k === state.recent.length - 1 ? restored : null };
+    });
     window.detector = { recent: [...state.recentReference], history: [...state.history] };
     window.tracking = {
       features: state.features.map((f) => ({ ...f, death: f.death ?? Infinity })),
@@ -269,6 +275,11 @@ function diagramDistance(a: Diagrams, b: Diagrams): number {
     distance = bound === Infinity ? Math.max(distance, bottleneckDistance(x, y)) : sortedLineBottleneck(x, y, distance);
   }
   return distance;
+}
+
+/** A kept window's diagrams as intervals: the newest window's own, an older one's unpacked for the moment. */
+function intervalsOf(window: RecentWindow): Diagrams {
+  return window.diagrams ?? unflattenDiagrams(window.flat);
 }
 
 function padDiagrams(diagrams: Diagrams, maxDim: number): Diagrams {
