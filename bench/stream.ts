@@ -13,10 +13,12 @@
  * on, as in the pipeline) beside that of the pipeline's incremental slot complex, the two
  * measured interleaved in slices of 250 ms (diagrams-only.ts); and one
  * window's diagrams timed against Debian's ripser (windowAgainstRipser). Then the cost per
- * event of the whole stream processor (parsing to results) on one thread, in CPU time so a
- * loaded machine does not inflate it, split by stage from a CPU profile (single-thread.ts),
- * and the same against Ripser recomputing each window as a whole process (its CPU time per
- * window, start-up subtracted, over the slide's events): how many times less we spend. Then RSS at the
+ * event of the whole stream processor (parsing to results) on one thread at its steady
+ * state, in CPU time so a loaded machine does not inflate it, split by stage from a CPU
+ * profile (single-thread.ts), against Ripser recomputing each window as a whole process (its
+ * CPU time per window, start-up subtracted, over the slide's events): the two are measured
+ * in alternating rounds, and how many times less we spend is the median of the rounds'
+ * ratios. Then RSS at the
  * start and end of a 10-minute S2 soak at 70% of the S2 rate, in a fresh process: means of
  * readings every 5 s over the minute after a one-minute warm-up and over the last minute (it
  * prints RSS once a minute on stderr).
@@ -24,13 +26,13 @@
  * For checking a change: --only=S1,S2 runs some workloads; --soak-seconds=N shortens the soak;
  * --soak-rate=N soaks at N events/s (with --only=soak, S2 is not measured first).
  */
-import { GNU_TIME } from "./lib/measure.ts";
+import { GNU_TIME, median } from "./lib/measure.ts";
 import { option, round } from "./lib/figures.ts";
 import { RIPSER } from "../testkit/ripser.ts";
-import { ripserCpuPerWindow, windowAgainstRipser } from "./stream/against-ripser.ts";
+import { ripserRounds, windowAgainstRipser } from "./stream/against-ripser.ts";
 import { diagramsOnly } from "./stream/diagrams-only.ts";
 import { overHttp } from "./stream/over-http.ts";
-import { singleThread, STAGES } from "./stream/single-thread.ts";
+import { singleThread, STAGES, type SingleThreadReport } from "./stream/single-thread.ts";
 import { soakInFreshProcess } from "./stream/soak.ts";
 import { inProcess, KEYS, PACE, WORKLOADS } from "./stream/workloads.ts";
 
@@ -38,7 +40,7 @@ const quick = process.argv.includes("--quick");
 // Seconds per phase: saturated, paced (latency), HTTP, recompute.
 const t = quick ? { warm: 2, sat: 6, paced: 6, http: 5, recompute: 3 } : { warm: 3, sat: 20, paced: 20, http: 20, recompute: 10 };
 // Single thread: events timed (and as many profiled) per workload; Ripser: windows, and rounds of them.
-const single = quick ? { events: 15_000, windows: 20, rounds: 3 } : { events: 60_000, windows: 40, rounds: 5 };
+const single = quick ? { events: 15_000, windows: 20, rounds: 5 } : { events: 60_000, windows: 40, rounds: 9 };
 const workers = Number(process.env.BENCH_WORKERS ?? 2);
 const results: Record<string, unknown> = {};
 console.log(`bench:stream — ${KEYS} keys of 3-d demo points, H0+H1, exact threshold, ${workers} worker threads${quick ? ", --quick" : ""}`);
@@ -50,9 +52,22 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
   const { recompute, incremental } = diagramsOnly(w, t.recompute);
   const vsRipser = windowAgainstRipser(w);
   // One thread's CPU per event, stage by stage, against Ripser's CPU per window spread over a slide's events.
-  const thread = await singleThread(w, single.events);
-  const ripserCpu = ripserCpuPerWindow(w, single.windows, single.rounds);
+  // Measured interleaved: a slice of ours, a round of Ripser, and so on; each round's ratio
+  // compares two measurements a second apart, and the median ratio is the figure.
+  const ripser = ripserRounds(w, single.windows);
+  const ripserRoundMs: number[] = [];
+  let thread: SingleThreadReport;
+  let ripserCpu: { cpuMs: number; identical: number; windows: number } | null = null;
+  try {
+    thread = await singleThread(w, single.events, single.rounds, () => {
+      if (ripser) ripserRoundMs.push(ripser.round());
+    });
+    if (ripser) ripserCpu = { cpuMs: median(ripserRoundMs), identical: ripser.identical(), windows: ripser.windows };
+  } finally {
+    ripser?.close();
+  }
   const ripserMicrosPerEvent = ripserCpu ? (ripserCpu.cpuMs * 1000) / w.slide : null;
+  const timesBelowRipser = ripserCpu ? median(ripserRoundMs.map((ms, r) => (ms * 1000) / w.slide / thread.sliceCpuMicros[r])) : null;
   const row = {
     eventsPerSecond: round(sat.eventsPerSecond),
     p50Ms: paced.windows > 0 ? round(paced.p50Ms, 2) : null,
@@ -71,7 +86,7 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
     stageMicrosPerEvent: Object.fromEntries(STAGES.map((stage) => [stage, round(thread.stageMicros[stage], 1)])),
     ripserCpuMsPerWindow: ripserCpu ? round(ripserCpu.cpuMs, 2) : null,
     ripserCpuMicrosPerEvent: ripserMicrosPerEvent === null ? null : round(ripserMicrosPerEvent, 1),
-    timesBelowRipser: ripserMicrosPerEvent === null ? null : round(ripserMicrosPerEvent / thread.cpuMicros, 1),
+    timesBelowRipser: timesBelowRipser === null ? null : round(timesBelowRipser, 1),
   };
   results[w.name] = row;
   console.log(
@@ -92,7 +107,8 @@ for (const w of WORKLOADS.filter((x) => !only || only.split(",").includes(x.name
   console.log(
     ripserCpu
       ? `${w.name} against ripser recomputing each window: ripser ${row.ripserCpuMsPerWindow} ms CPU per window = ${row.ripserCpuMicrosPerEvent} µs per event at slide ${w.slide}; ` +
-          `ours ${row.singleThreadCpuMicrosPerEvent} µs per event: ${row.timesBelowRipser}× less (barcodes identical in ${ripserCpu.identical} of ${ripserCpu.windows} windows)`
+          `ours ${row.singleThreadCpuMicrosPerEvent} µs per event: ${row.timesBelowRipser}× less, the median of ${ripserRoundMs.length} rounds' ratios ` +
+          `(${ripserRoundMs.map((ms, r) => `${round(ms, 1)} ms/${round(thread.sliceCpuMicros[r], 1)} µs`).join(", ")}; barcodes identical in ${ripserCpu.identical} of ${ripserCpu.windows} windows)`
       : `${w.name} against ripser recomputing each window: skipped, ${RIPSER} is not installed (apt-get install -y ripser)`,
   );
 }

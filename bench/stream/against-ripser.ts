@@ -8,7 +8,7 @@ import type { Diagrams } from "../../src/tda/types.ts";
 import { compareBarcodes } from "../../testkit/barcodes.ts";
 import { pointCloudText } from "../../testkit/inputs.ts";
 import { parseRipserOutput, RIPSER } from "../../testkit/ripser.ts";
-import { GNU_TIME, median, runMeasured } from "../lib/measure.ts";
+import { GNU_TIME, runMeasured } from "../lib/measure.ts";
 import { firstWindows } from "./demo-windows.ts";
 import type { Workload } from "./workloads.ts";
 
@@ -63,43 +63,41 @@ export function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: nu
  * Ripser's CPU time (user + system) per window as a whole process, start-up subtracted, on
  * the workload's first windows: what one core spends recomputing a window from scratch,
  * however loaded the machine is (wall time on a shared machine measures the queue for a
- * core). One shell runs, `rounds` times, ripser on every window and then as often on a
+ * core). Each round() runs, in one shell, ripser on every window and then as often on a
  * 3-point input, reporting its children's CPU time after each loop (bash's `times`, to the
- * millisecond); each round gives windows minus start-ups, and the median round is taken, so
- * one disturbed round does not decide the figure. Also whether every window's barcodes equal
- * ours. Null without ripser.
+ * millisecond), and returns the windows' time minus the start-ups' over the windows; the
+ * caller interleaves rounds with its own measurements, so both see the same machine.
+ * identical() says in how many windows the barcodes equal ours. Null without ripser.
  */
-export function ripserCpuPerWindow(w: Workload, windows: number, rounds: number): { cpuMs: number; identical: number; windows: number } | null {
+export function ripserRounds(w: Workload, windows: number): { round: () => number; identical: () => number; windows: number; close: () => void } | null {
   if (!existsSync(RIPSER)) return null;
   const points = firstWindows(w, windows);
   const dir = mkdtempSync(join(tmpdir(), "bench-stream-ripser-"));
-  try {
-    points.forEach((window, k) => writeFileSync(join(dir, `${k}.txt`), pointCloudText(window)));
-    writeFileSync(join(dir, "startup.txt"), pointCloudText([[0, 0, 0], [1, 0, 0], [0, 1, 0]]));
-    const run = `${RIPSER} --format point-cloud --dim 1`;
-    const round = [
-      `for k in $(seq 0 ${windows - 1}); do ${run} $k.txt > $k.out; done; times`,
-      `for k in $(seq 0 ${windows - 1}); do ${run} startup.txt > /dev/null; done; times`,
-    ].join("\n");
-    const script = [`cd ${JSON.stringify(dir)}`, ...Array.from({ length: rounds }, () => round)].join("\n");
-    // `times` prints the shell's own times, then its children's, cumulative: every second line.
-    const lines = execFileSync("/bin/bash", ["-c", script], { encoding: "utf8" }).trim().split("\n");
-    const seconds = (line: string) => [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
-    const cumulative = lines.filter((_, k) => k % 2 === 1).map(seconds);
-    const perWindow: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const before = r === 0 ? 0 : cumulative[2 * r - 1];
-      const windowsCpu = cumulative[2 * r] - before;
-      const startupCpu = cumulative[2 * r + 1] - cumulative[2 * r];
-      perWindow.push(((windowsCpu - startupCpu) * 1000) / windows);
-    }
-    let identical = 0;
-    for (let k = 0; k < windows; k++) {
-      const ours = ripsPersistence(points[k], { maxDim: 1, collapse: true }).diagrams;
-      if (compareBarcodes(ours, parseRipserOutput(readFileSync(join(dir, `${k}.out`), "utf8")), 1).identical) identical++;
-    }
-    return { cpuMs: median(perWindow), identical, windows };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  points.forEach((window, k) => writeFileSync(join(dir, `${k}.txt`), pointCloudText(window)));
+  writeFileSync(join(dir, "startup.txt"), pointCloudText([[0, 0, 0], [1, 0, 0], [0, 1, 0]]));
+  const run = `${RIPSER} --format point-cloud --dim 1`;
+  const script = [
+    `cd ${JSON.stringify(dir)}`,
+    `for k in $(seq 0 ${windows - 1}); do ${run} $k.txt > $k.out; done; times`,
+    `for k in $(seq 0 ${windows - 1}); do ${run} startup.txt > /dev/null; done; times`,
+  ].join("\n");
+  const seconds = (line: string) => [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  return {
+    windows,
+    round: () => {
+      // `times` prints the shell's own times, then its children's, cumulative: every second line.
+      const lines = execFileSync("/bin/bash", ["-c", script], { encoding: "utf8" }).trim().split("\n");
+      const [afterWindows, afterStartups] = lines.filter((_, k) => k % 2 === 1).map(seconds);
+      return ((2 * afterWindows - afterStartups) * 1000) / windows;
+    },
+    identical: () => {
+      let identical = 0;
+      for (let k = 0; k < windows; k++) {
+        const ours = ripsPersistence(points[k], { maxDim: 1, collapse: true }).diagrams;
+        if (compareBarcodes(ours, parseRipserOutput(readFileSync(join(dir, `${k}.out`), "utf8")), 1).identical) identical++;
+      }
+      return identical;
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -8,7 +8,7 @@ import { KEYS, SEED, type Workload } from "./workloads.ts";
 /**
  * The stream processor on this thread alone, fed the demo's raw JSON lines (parsing and
  * validation included, as a worker does): its cost per event. The records are made before
- * the clock starts, and every key's first window is computed untimed.
+ * the clock starts, and every key's first window is computed untimed (see singleThread).
  */
 export interface SingleThreadCost {
   events: number;
@@ -124,20 +124,38 @@ export async function stageShares(run: () => void): Promise<Record<Stage, number
 /** Per-event cost on one thread, with the share of each stage (stage × cost, in µs). */
 export interface SingleThreadReport extends SingleThreadCost {
   stageMicros: Record<Stage, number>;
+  /** The CPU cost of each slice, µs per event, in the order timed. */
+  sliceCpuMicros: number[];
 }
 
 /**
- * The workload on one thread: every key's first window untimed, then `events` events timed,
- * then as many again under the profiler for the stages' shares (the profiler's own cost
- * stays out of the timed figure).
+ * The workload on one thread at its steady state: every key's first window and as many
+ * events again untimed (V8 has compiled the hot code by then, on threads of its own whose
+ * CPU time would otherwise count), then `events` events timed in `slices` slices, with
+ * `between(slice)` called after each (a reference measured interleaved with ours sees the
+ * same machine), then as many events again under the profiler for the stages' shares (the
+ * profiler's own cost stays out of the timed figure). The cost is over all timed slices.
  */
-export async function singleThread(w: Workload, events: number): Promise<SingleThreadReport> {
+export async function singleThread(w: Workload, events: number, slices = 1, between: (slice: number) => void = () => {}): Promise<SingleThreadReport> {
   const fill = fillingEvents(w);
-  const records = demoRecords(fill + 2 * events);
+  const warm = 2 * fill;
+  const records = demoRecords(warm + 2 * events);
   const processor = newProcessor(w);
-  timeProcessor(processor, records.slice(0, fill), 0);
-  const cost = timeProcessor(processor, records.slice(0, fill + events), fill);
-  const shares = await stageShares(() => timeProcessor(processor, records, fill + events));
+  timeProcessor(processor, records.slice(0, warm), 0);
+  const sliceCpuMicros: number[] = [];
+  let cpu = 0;
+  let wall = 0;
+  for (let s = 0; s < slices; s++) {
+    const from = warm + Math.floor((s * events) / slices);
+    const to = warm + Math.floor(((s + 1) * events) / slices);
+    const slice = timeProcessor(processor, records.slice(0, to), from);
+    sliceCpuMicros.push(slice.cpuMicros);
+    cpu += slice.cpuMicros * slice.events;
+    wall += slice.wallMicros * slice.events;
+    between(s);
+  }
+  const cost = { events, cpuMicros: cpu / events, wallMicros: wall / events };
+  const shares = await stageShares(() => timeProcessor(processor, records, warm + events));
   const stageMicros = Object.fromEntries(STAGES.map((stage) => [stage, shares[stage] * cost.cpuMicros])) as Record<Stage, number>;
-  return { ...cost, stageMicros };
+  return { ...cost, stageMicros, sliceCpuMicros };
 }
