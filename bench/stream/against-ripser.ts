@@ -65,8 +65,9 @@ export function windowAgainstRipser(w: Workload): { oursMs: number; ripserMs: nu
  * however loaded the machine is (wall time on a shared machine measures the queue for a
  * core). Each round() runs, in one shell, ripser on every window and then as often on a
  * 3-point input, reporting its children's CPU time after each loop (bash's `times`, to the
- * millisecond), and returns the windows' time minus the start-ups' over the windows; the
- * caller interleaves rounds with its own measurements, so both see the same machine.
+ * millisecond), and returns the windows' time minus the start-ups' over the windows (at most
+ * the same difference in wall time); the caller interleaves rounds with its own
+ * measurements, so both see the same machine.
  * identical() says in how many windows the barcodes equal ours. Null without ripser.
  */
 export function ripserRounds(w: Workload, windows: number): { round: () => number; identical: () => number; windows: number; close: () => void } | null {
@@ -78,8 +79,9 @@ export function ripserRounds(w: Workload, windows: number): { round: () => numbe
   const run = `${RIPSER} --format point-cloud --dim 1`;
   const script = [
     `cd ${JSON.stringify(dir)}`,
-    `for k in $(seq 0 ${windows - 1}); do ${run} $k.txt > $k.out; done; times`,
-    `for k in $(seq 0 ${windows - 1}); do ${run} startup.txt > /dev/null; done; times`,
+    `t0=$EPOCHREALTIME; for k in $(seq 0 ${windows - 1}); do ${run} $k.txt > $k.out; done; t1=$EPOCHREALTIME; times`,
+    `for k in $(seq 0 ${windows - 1}); do ${run} startup.txt > /dev/null; done; t2=$EPOCHREALTIME; times`,
+    `echo "$t0 $t1 $t2"`,
   ].join("\n");
   const seconds = (line: string) => [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
   return {
@@ -87,8 +89,13 @@ export function ripserRounds(w: Workload, windows: number): { round: () => numbe
     round: () => {
       // `times` prints the shell's own times, then its children's, cumulative: every second line.
       const lines = execFileSync("/bin/bash", ["-c", script], { encoding: "utf8" }).trim().split("\n");
-      const [afterWindows, afterStartups] = lines.filter((_, k) => k % 2 === 1).map(seconds);
-      return ((2 * afterWindows - afterStartups) * 1000) / windows;
+      const [afterWindows, afterStartups] = lines.slice(0, 4).filter((_, k) => k % 2 === 1).map(seconds);
+      const [t0, t1, t2] = lines[4].split(" ").map(Number);
+      const cpu = 2 * afterWindows - afterStartups;
+      // ripser is one thread, so its CPU time cannot exceed the wall time; on a virtual
+      // machine the children's CPU time has read several times the wall time for a round.
+      const wall = t1 - t0 - (t2 - t1);
+      return (Math.min(cpu, wall) * 1000) / windows;
     },
     identical: () => {
       let identical = 0;
