@@ -4,7 +4,7 @@
  * or more recent windows' diagrams; flat, they cost a checkpoint, a worker's message and the
  * state codec one array per dimension, where pairs as small arrays cost an object each.
  */
-import { TdaInputError, type Diagrams } from "../tda/types.ts";
+import { TdaInputError, type Diagrams, type Interval } from "../tda/types.ts";
 
 /** By dimension: [birth, death, birth, death, …]. */
 export type PackedDiagrams = Array<Array<number | null>>;
@@ -32,15 +32,34 @@ export function flattenDiagrams(diagrams: Diagrams): FlatDiagrams {
   return flat;
 }
 
-export function unflattenDiagrams(flat: FlatDiagrams): Diagrams {
-  const diagrams: Diagrams = new Array(flat.length);
-  for (let d = 0; d < flat.length; d++) {
-    const values = flat[d];
-    const intervals: Diagrams[number] = new Array(values.length / 2);
-    for (let i = 0; i < intervals.length; i++) intervals[i] = [values[2 * i], values[2 * i + 1]];
-    diagrams[d] = intervals;
+/**
+ * Flat diagrams as intervals for a moment: the same pairs rewritten in place at each call, so
+ * measuring a distance to an earlier window allocates nothing. What of() returns is valid
+ * until its next call; nothing may keep it.
+ */
+export class FlatDiagramsView {
+  private readonly pairs: Interval[][] = [];
+  private readonly views: Diagrams = [];
+
+  of(flat: FlatDiagrams): Diagrams {
+    const views = this.views;
+    views.length = flat.length;
+    for (let d = 0; d < flat.length; d++) {
+      const values = flat[d];
+      const n = values.length / 2;
+      const pairs = (this.pairs[d] ??= []);
+      while (pairs.length < n) pairs.push([0.5, 0.5]);
+      const view = (views[d] ??= []);
+      view.length = n;
+      for (let i = 0; i < n; i++) {
+        const pair = pairs[i];
+        pair[0] = values[2 * i];
+        pair[1] = values[2 * i + 1];
+        view[i] = pair;
+      }
+    }
+    return views;
   }
-  return diagrams;
 }
 
 export function packDiagrams(flat: FlatDiagrams): PackedDiagrams {

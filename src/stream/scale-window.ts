@@ -18,7 +18,7 @@ import type { ResolvedConfig, ResolvedScale } from "./config.ts";
 import { lastingSpan, scoreWindow, type DetectorState } from "./detector.ts";
 import { trackFeatures, type TrackedFeature } from "./feature-tracker.ts";
 import { windowFeatures } from "./features.ts";
-import { flattenDiagrams, isPackedDiagrams, packDiagrams, unflattenDiagrams, unpackDiagrams, type FlatDiagrams } from "./packed-diagrams.ts";
+import { FlatDiagramsView, flattenDiagrams, isPackedDiagrams, packDiagrams, unpackDiagrams, type FlatDiagrams } from "./packed-diagrams.ts";
 import { PointRing } from "./point-ring.ts";
 import { SlotComplex } from "./slot-complex.ts";
 import type { OutputRecord, ScaleState, WindowResult } from "./types.ts";
@@ -277,9 +277,12 @@ function diagramDistance(a: Diagrams, b: Diagrams): number {
   return distance;
 }
 
-/** A kept window's diagrams as intervals: the newest window's own, an older one's unpacked for the moment. */
+/** Where an earlier window's flat diagrams are read as intervals (one distance at a time). */
+const earlierWindow = new FlatDiagramsView();
+
+/** A kept window's diagrams as intervals: the newest window's own, an older one's seen through earlierWindow. */
 function intervalsOf(window: RecentWindow): Diagrams {
-  return window.diagrams ?? unflattenDiagrams(window.flat);
+  return window.diagrams ?? earlierWindow.of(window.flat);
 }
 
 function padDiagrams(diagrams: Diagrams, maxDim: number): Diagrams {
